@@ -1,0 +1,343 @@
+//! `Summary`: everything a report needs, counted from events. Each worker
+//! folds its chunks into its own `Summary`; `merge` is associative and
+//! commutative, so the result does not depend on how the input was split.
+//! Memory grows with the number of distinct keys (codes, domains, hosts,
+//! hours), never with the number of lines.
+
+use std::collections::HashMap;
+
+use crate::code::{BasicCode, Class, EnhancedCode};
+use crate::event::{Event, Mta, Stage, Status};
+use crate::formats::LineKind;
+use crate::mask::mask;
+use crate::time::LogTime;
+
+pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// How many example replies are kept per code.
+pub const SAMPLES_PER_CODE: usize = 3;
+/// Longest reply text kept in an example.
+const SAMPLE_MAX_BYTES: usize = 400;
+
+/// What happened to every line read. `read` is the sum of `blank`,
+/// `recognized`, `foreign` and `unrecognized`; `oversized` lines are part of
+/// `unrecognized`, `with_code` part of `recognized`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineCounts {
+    pub read: u64,
+    pub bytes: u64,
+    pub blank: u64,
+    pub recognized: u64,
+    pub with_code: u64,
+    pub foreign: u64,
+    pub unrecognized: u64,
+    pub oversized: u64,
+    pub invalid_utf8: u64,
+}
+
+impl LineCounts {
+    fn merge(&mut self, o: &LineCounts) {
+        self.read += o.read;
+        self.bytes += o.bytes;
+        self.blank += o.blank;
+        self.recognized += o.recognized;
+        self.with_code += o.with_code;
+        self.foreign += o.foreign;
+        self.unrecognized += o.unrecognized;
+        self.oversized += o.oversized;
+        self.invalid_utf8 += o.invalid_utf8;
+    }
+}
+
+/// The code an event is filed under: its basic code, or its enhanced code
+/// when the line gives no basic one (cleanup rejects, `dsn=4.4.1` deferrals).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CodeKey {
+    Basic(BasicCode),
+    Enhanced(EnhancedCode),
+}
+
+impl CodeKey {
+    pub fn class(self) -> Class {
+        match self {
+            CodeKey::Basic(b) => b.class(),
+            CodeKey::Enhanced(e) => e.class(),
+        }
+    }
+}
+
+/// Examples kept for one code: the `SAMPLES_PER_CODE` distinct masked texts
+/// whose raw text hashes lowest. A fixed hash makes the choice independent
+/// of input order, which keeps `merge` commutative.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Samples {
+    items: Vec<(u64, String)>,
+}
+
+impl Samples {
+    fn offer(&mut self, raw: &[u8]) {
+        if raw.is_empty() {
+            return;
+        }
+        let h = fnv1a(&raw[..raw.len().min(96)]) ^ raw.len() as u64;
+        if self.items.len() >= SAMPLES_PER_CODE && h >= self.items[SAMPLES_PER_CODE - 1].0 {
+            return;
+        }
+        self.insert(h, mask(raw, SAMPLE_MAX_BYTES));
+    }
+
+    fn insert(&mut self, h: u64, text: String) {
+        if let Some(pos) = self.items.iter().position(|(_, t)| *t == text) {
+            if self.items[pos].0 <= h {
+                return;
+            }
+            self.items.remove(pos);
+        }
+        let at = self.items.partition_point(|(x, t)| (*x, t.as_str()) < (h, text.as_str()));
+        self.items.insert(at, (h, text));
+        self.items.truncate(SAMPLES_PER_CODE);
+    }
+
+    fn merge(&mut self, other: &Samples) {
+        for (h, t) in &other.items {
+            self.insert(*h, t.clone());
+        }
+    }
+
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.items.iter().map(|(_, t)| t.as_str())
+    }
+}
+
+fn fnv1a(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Everything known about one code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CodeDetail {
+    pub count: u64,
+    /// Enhanced codes seen with this basic code.
+    pub enhanced: Map<EnhancedCode, u64>,
+    pub statuses: [u64; Status::ALL.len()],
+    pub stages: [u64; Stage::ALL.len()],
+    /// Recipient domains, lower-cased.
+    pub domains: Map<Box<[u8]>, u64>,
+    /// Relays delivered to or clients rejected, lower-cased.
+    pub remotes: Map<Box<[u8]>, u64>,
+    pub samples: Samples,
+}
+
+impl CodeDetail {
+    fn merge(&mut self, o: &CodeDetail) {
+        self.count += o.count;
+        add_map(&mut self.enhanced, &o.enhanced);
+        add_arrays(&mut self.statuses, &o.statuses);
+        add_arrays(&mut self.stages, &o.stages);
+        add_map(&mut self.domains, &o.domains);
+        add_map(&mut self.remotes, &o.remotes);
+        self.samples.merge(&o.samples);
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub lines: LineCounts,
+    /// Recognised lines per MTA.
+    pub per_mta: [u64; Mta::ALL.len()],
+    /// Events per basic code, indexed by `BasicCode::index`.
+    pub basic: Vec<u64>,
+    pub enhanced: Map<EnhancedCode, u64>,
+    /// Events per class (basic code's class, else the enhanced code's).
+    pub classes: [u64; 4],
+    pub statuses: [u64; Status::ALL.len()],
+    pub details: Map<CodeKey, CodeDetail>,
+    /// Codes the log implies but does not state, counted apart.
+    pub inferred: Map<(BasicCode, Option<EnhancedCode>), u64>,
+    /// Events per hour (start of hour) and class.
+    pub hourly: Map<LogTime, [u64; 4]>,
+    pub first: Option<LogTime>,
+    pub last: Option<LogTime>,
+}
+
+impl Summary {
+    /// Counts one line and what it said.
+    pub fn add_line(&mut self, kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
+        self.lines.read += 1;
+        match kind {
+            LineKind::Blank => self.lines.blank += 1,
+            LineKind::Foreign => self.lines.foreign += 1,
+            LineKind::Unrecognized => self.lines.unrecognized += 1,
+            LineKind::Recognized(mta) => {
+                self.lines.recognized += 1;
+                self.per_mta[mta.index()] += 1;
+            }
+        }
+        if kind != LineKind::Blank {
+            self.see_time(time);
+        }
+        if let Some(ev) = event {
+            self.add_event(ev);
+        }
+    }
+
+    fn see_time(&mut self, time: Option<LogTime>) {
+        if let Some(t) = time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+    }
+
+    fn add_event(&mut self, ev: &Event<'_>) {
+        if ev.inferred {
+            if let Some(b) = ev.basic {
+                *self.inferred.entry((b, ev.enhanced)).or_default() += 1;
+            }
+            return;
+        }
+        if let Some(s) = ev.status {
+            self.statuses[s.index()] += 1;
+        }
+        let Some(key) = ev.basic.map(CodeKey::Basic).or(ev.enhanced.map(CodeKey::Enhanced)) else {
+            return;
+        };
+        self.lines.with_code += 1;
+        if let Some(b) = ev.basic {
+            if self.basic.is_empty() {
+                self.basic = vec![0; BasicCode::COUNT];
+            }
+            self.basic[b.index()] += 1;
+        }
+        if let Some(e) = ev.enhanced {
+            *self.enhanced.entry(e).or_default() += 1;
+        }
+        let class = key.class();
+        self.classes[class.index()] += 1;
+        if let Some(t) = ev.time {
+            self.hourly.entry(t.hour()).or_default()[class.index()] += 1;
+        }
+        let d = self.details.entry(key).or_default();
+        d.count += 1;
+        if let (CodeKey::Basic(_), Some(e)) = (key, ev.enhanced) {
+            *d.enhanced.entry(e).or_default() += 1;
+        }
+        if let Some(s) = ev.status {
+            d.statuses[s.index()] += 1;
+        }
+        d.stages[ev.stage.index()] += 1;
+        count_lowercase(&mut d.domains, ev.domain);
+        count_lowercase(&mut d.remotes, ev.remote);
+        d.samples.offer(ev.text);
+    }
+
+    /// Adds another summary into this one.
+    pub fn merge(mut self, other: Summary) -> Summary {
+        self.lines.merge(&other.lines);
+        add_arrays(&mut self.per_mta, &other.per_mta);
+        if self.basic.is_empty() {
+            self.basic = other.basic;
+        } else if !other.basic.is_empty() {
+            add_arrays(&mut self.basic, &other.basic);
+        }
+        add_map(&mut self.enhanced, &other.enhanced);
+        add_arrays(&mut self.classes, &other.classes);
+        add_arrays(&mut self.statuses, &other.statuses);
+        for (k, d) in &other.details {
+            self.details.entry(*k).or_default().merge(d);
+        }
+        add_map(&mut self.inferred, &other.inferred);
+        for (h, c) in &other.hourly {
+            add_arrays(self.hourly.entry(*h).or_default(), c);
+        }
+        self.see_time(other.first);
+        self.see_time(other.last);
+        self
+    }
+
+    /// Events per basic code, skipping codes never seen.
+    pub fn basic_counts(&self) -> impl Iterator<Item = (BasicCode, u64)> + '_ {
+        self.basic.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (BasicCode::from_index(i), *n))
+    }
+
+    pub fn status(&self, s: Status) -> u64 {
+        self.statuses[s.index()]
+    }
+}
+
+fn add_arrays(a: &mut [u64], b: &[u64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>) {
+    for (k, v) in b {
+        *a.entry(k.clone()).or_default() += v;
+    }
+}
+
+/// Counts a host or domain name case-insensitively without allocating for
+/// names already seen. Names longer than any DNS name are not counted.
+fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) {
+    let mut buf = [0u8; 256];
+    if name.is_empty() || name.len() > buf.len() {
+        return;
+    }
+    let key = &mut buf[..name.len()];
+    key.copy_from_slice(name);
+    key.make_ascii_lowercase();
+    match map.get_mut(&*key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(Box::from(&*key), 1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(basic: u16, text: &'static str, domain: &'static str) -> Event<'static> {
+        Event {
+            basic: BasicCode::new(basic),
+            text: text.as_bytes(),
+            domain: domain.as_bytes(),
+            status: Some(Status::Bounced),
+            ..Event::default()
+        }
+    }
+
+    #[test]
+    fn merge_equals_single_pass() {
+        let events = [
+            ev(550, "550 5.1.1 <a@example.com>: unknown", "Example.com"),
+            ev(550, "550 5.1.1 <b@example.com>: unknown", "example.com"),
+            ev(550, "550 5.7.1 spam", "other.example"),
+            ev(450, "450 4.2.0 greylisted", "example.com"),
+            ev(550, "550 5.7.1 blocked", "x.example"),
+            ev(550, "550 5.7.1 blocked again", "y.example"),
+        ];
+        let mut whole = Summary::default();
+        for e in &events {
+            whole.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+        }
+        for split in 0..events.len() {
+            let (mut a, mut b) = (Summary::default(), Summary::default());
+            for e in &events[..split] {
+                a.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+            }
+            for e in &events[split..] {
+                b.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+            }
+            assert_eq!(a.clone().merge(b.clone()), whole);
+            assert_eq!(b.merge(a), whole);
+        }
+        let d = &whole.details[&CodeKey::Basic(BasicCode::new(550).unwrap())];
+        assert_eq!(d.count, 5);
+        assert_eq!(d.domains[&b"example.com"[..]], 2);
+        assert_eq!(d.samples.texts().count(), SAMPLES_PER_CODE);
+        assert_eq!(whole.lines.with_code, 6);
+        assert_eq!(whole.classes, [0, 0, 1, 5]);
+    }
+}

@@ -1,0 +1,119 @@
+//! Command-line flags as the user types them. `config.rs` turns them into a
+//! validated `Config`; nothing past `main` looks at `Cli`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "smtpstat",
+    version,
+    about = "Counts and explains the SMTP reply codes in mail-server logs.",
+    long_about = "Counts and explains the SMTP reply codes in mail-server logs.\n\n\
+        smtpstat reads Postfix logs (plain or gzip, several files into one report, or stdin), \
+        extracts every reply code, and reports how many of each, which are transient (4xx, \
+        retried) and which permanent (5xx, returned), where they come from, and what to do \
+        about them.",
+    after_long_help = "Exit status: 0 success, 2 an input could not be read or the arguments are wrong \
+        (the report still covers the other inputs).\nSee README.md for examples.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain one code, or contrast two (e.g. `explain 421 502`, `explain 4.2.2 5.1.1`).
+    Explain {
+        /// A reply code (550) or an enhanced status code (5.1.1).
+        #[arg(required = true, num_args = 1..=2, value_name = "CODE")]
+        codes: Vec<String>,
+    },
+    /// List every code the knowledge base explains.
+    Codes {
+        /// Only codes of this class (2, 3, 4 or 5).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(2..=5))]
+        class: Option<u8>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Log files to read; `-` is stdin. Several files make one report.
+    ///
+    /// Gzip files are recognised by their content, not their name. Without
+    /// FILE, a piped stdin is read; otherwise /var/log/mail.log, then
+    /// /var/log/maillog.
+    #[arg(value_name = "FILE", help_heading = "Input")]
+    pub files: Vec<PathBuf>,
+
+    /// Year of time stamps that carry none (classic syslog).
+    ///
+    /// By default each file's modification time decides, so a log read in
+    /// January that starts in December gets last year's December.
+    #[arg(long, value_name = "YEAR", help_heading = "Input", value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    pub year: Option<i32>,
+
+    /// Worker threads (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N", help_heading = "Input", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+
+    /// Bytes per work unit handed to a thread (tuning and testing).
+    #[arg(long, value_name = "BYTES", hide = true, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
+    pub chunk_size: Option<u64>,
+
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout (replaced atomically).
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// How many failure codes to explain, and how many domains and hosts to list for each.
+    #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Output")]
+    pub top: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_report_flags() {
+        let c = Cli::try_parse_from(["smtpstat", "-f", "json", "--top", "3", "a.log", "-"]).unwrap();
+        assert!(c.command.is_none());
+        assert_eq!(c.report.format, Format::Json);
+        assert_eq!(c.report.top, 3);
+        assert_eq!(c.report.files.len(), 2);
+        assert!(Cli::try_parse_from(["smtpstat", "--threads", "0"]).is_err());
+        assert!(Cli::try_parse_from(["smtpstat", "--year", "12"]).is_err());
+    }
+
+    #[test]
+    fn parses_explain() {
+        let c = Cli::try_parse_from(["smtpstat", "explain", "421", "502"]).unwrap();
+        assert!(matches!(c.command, Some(Command::Explain { ref codes }) if codes == &["421", "502"]));
+        assert!(Cli::try_parse_from(["smtpstat", "explain"]).is_err());
+        assert!(Cli::try_parse_from(["smtpstat", "explain", "1", "2", "3"]).is_err());
+    }
+}

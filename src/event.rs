@@ -1,0 +1,214 @@
+//! One SMTP outcome read from one log line. Borrowed from the line: building
+//! an event allocates nothing.
+
+use crate::code::{BasicCode, Class, EnhancedCode};
+use crate::time::LogTime;
+
+/// The mail server that wrote a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mta {
+    Postfix,
+}
+
+impl Mta {
+    pub const ALL: [Mta; 1] = [Mta::Postfix];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mta::Postfix => "postfix",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What happened to the message or the attempt, as the log states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Sent,
+    Deferred,
+    Bounced,
+    Expired,
+    Rejected,
+    /// Postfix address verification: `status=undeliverable`.
+    Undeliverable,
+    /// Postfix address verification: `status=deliverable`.
+    Deliverable,
+    /// Postfix `soft_bounce = yes` turned a bounce into a deferral.
+    SoftBounce,
+    /// Any other `status=` word.
+    Other,
+}
+
+impl Status {
+    pub const ALL: [Status; 9] = [
+        Status::Sent,
+        Status::Deferred,
+        Status::Bounced,
+        Status::Expired,
+        Status::Rejected,
+        Status::Undeliverable,
+        Status::Deliverable,
+        Status::SoftBounce,
+        Status::Other,
+    ];
+    /// The statuses every report lists, in this order.
+    pub const MAIN: [Status; 5] = [Status::Sent, Status::Deferred, Status::Bounced, Status::Expired, Status::Rejected];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Sent => "sent",
+            Status::Deferred => "deferred",
+            Status::Bounced => "bounced",
+            Status::Expired => "expired",
+            Status::Rejected => "rejected",
+            Status::Undeliverable => "undeliverable",
+            Status::Deliverable => "deliverable",
+            Status::SoftBounce => "softbounce",
+            Status::Other => "other",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Maps a `status=` word. Only the leading letters count, so
+    /// `undeliverable-but-not-cached` is `undeliverable`.
+    pub fn from_word(word: &[u8]) -> Status {
+        let n = word.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        match &word[..n] {
+            b"sent" => Status::Sent,
+            b"deferred" => Status::Deferred,
+            b"bounced" => Status::Bounced,
+            b"expired" => Status::Expired,
+            b"undeliverable" => Status::Undeliverable,
+            b"deliverable" => Status::Deliverable,
+            b"SOFTBOUNCE" => Status::SoftBounce,
+            _ => Status::Other,
+        }
+    }
+}
+
+/// The SMTP stage a reply answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Stage {
+    #[default]
+    Unknown,
+    Connect,
+    Helo,
+    StartTls,
+    Auth,
+    Mail,
+    Rcpt,
+    Data,
+    EndOfData,
+    Header,
+    Body,
+    Vrfy,
+    Other,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 13] = [
+        Stage::Unknown,
+        Stage::Connect,
+        Stage::Helo,
+        Stage::StartTls,
+        Stage::Auth,
+        Stage::Mail,
+        Stage::Rcpt,
+        Stage::Data,
+        Stage::EndOfData,
+        Stage::Header,
+        Stage::Body,
+        Stage::Vrfy,
+        Stage::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Unknown => "unknown",
+            Stage::Connect => "connect",
+            Stage::Helo => "HELO/EHLO",
+            Stage::StartTls => "STARTTLS",
+            Stage::Auth => "AUTH",
+            Stage::Mail => "MAIL FROM",
+            Stage::Rcpt => "RCPT TO",
+            Stage::Data => "DATA",
+            Stage::EndOfData => "end of DATA",
+            Stage::Header => "header check",
+            Stage::Body => "body check",
+            Stage::Vrfy => "VRFY",
+            Stage::Other => "other",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Maps the command word a log names (`RCPT`, `MAIL FROM`, `end of DATA` …).
+    pub fn from_command(cmd: &[u8]) -> Stage {
+        let upper = |s: &[u8], p: &[u8]| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);
+        if upper(cmd, b"end of data") || upper(cmd, b"END-OF-MESSAGE") || upper(cmd, b"message body") {
+            Stage::EndOfData
+        } else if upper(cmd, b"RCPT") {
+            Stage::Rcpt
+        } else if upper(cmd, b"MAIL") {
+            Stage::Mail
+        } else if upper(cmd, b"DATA") || upper(cmd, b"BDAT") {
+            Stage::Data
+        } else if upper(cmd, b"CONNECT") || upper(cmd, b"initial") {
+            Stage::Connect
+        } else if upper(cmd, b"EHLO") || upper(cmd, b"HELO") || upper(cmd, b"LHLO") {
+            Stage::Helo
+        } else if upper(cmd, b"STARTTLS") {
+            Stage::StartTls
+        } else if upper(cmd, b"AUTH") {
+            Stage::Auth
+        } else if upper(cmd, b"VRFY") {
+            Stage::Vrfy
+        } else if upper(cmd, b"header") {
+            Stage::Header
+        } else if upper(cmd, b"body") {
+            Stage::Body
+        } else {
+            Stage::Other
+        }
+    }
+}
+
+/// One SMTP outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Event<'a> {
+    pub time: Option<LogTime>,
+    pub status: Option<Status>,
+    pub basic: Option<BasicCode>,
+    pub enhanced: Option<EnhancedCode>,
+    /// The code was not in the line but follows from it (e.g. a Postfix smtpd
+    /// SASL failure, always answered `535 5.7.8`); counted apart.
+    pub inferred: bool,
+    /// The reply text, starting at its code.
+    pub text: &'a [u8],
+    pub queue_id: &'a [u8],
+    /// Domain of the recipient, as written (not yet lower-cased).
+    pub domain: &'a [u8],
+    /// The remote side: the relay delivered to, or the client rejected.
+    pub remote: &'a [u8],
+    pub stage: Stage,
+}
+
+impl Event<'_> {
+    /// The class that decides what happens to the message: the basic code's,
+    /// else the enhanced code's (RFC 5321 §4.2: the basic code wins).
+    pub fn class(&self) -> Option<Class> {
+        self.basic.map(BasicCode::class).or(self.enhanced.map(EnhancedCode::class))
+    }
+
+    pub fn has_code(&self) -> bool {
+        self.basic.is_some() || self.enhanced.is_some()
+    }
+}

@@ -1,0 +1,281 @@
+//! Postfix messages (the part after `postfix/<daemon>[pid]: `).
+//!
+//! Shapes that carry an SMTP outcome:
+//! - delivery agents (smtp, lmtp, local, virtual, pipe, error, discard):
+//!   `QID: to=<r>, relay=h[ip]:25, …, dsn=X.Y.Z, status=sent (250 2.0.0 …)`;
+//! - qmgr expiry: `QID: from=<s>, status=expired, returned to sender`;
+//! - smtpd / postscreen rejects: `NOQUEUE: reject: RCPT from h[ip]: 550 5.1.1 …; from=<s> to=<r> …`;
+//! - cleanup header/body checks: `QID: reject: header Subject: … from h[ip]; from=<s> …: 5.7.1 text`;
+//! - milters: `QID: milter-reject: END-OF-MESSAGE from h[ip]: 5.7.1 …`;
+//! - remote replies without a status: `QID: host h[ip] said: 450 … (in reply to RCPT TO command)`,
+//!   `host h[ip] refused to talk to me: 421 …`, `SASL authentication failed; server h[ip] said: 535 …`;
+//! - smtpd SASL failures, which never log the reply: `warning: h[ip]: SASL LOGIN
+//!   authentication failed: …` (Postfix always answers `535 5.7.8`; counted as inferred).
+//!
+//! The reply code itself is found by [`super::reply`], so a shape not listed
+//! here still counts when it carries an anchored code.
+
+use memchr::memmem;
+
+use super::reply::{dsn_field, find_reply};
+use crate::code::{BasicCode, EnhancedCode};
+use crate::event::{Event, Stage, Status};
+
+/// What a Postfix message amounts to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed<'a> {
+    /// It reports an SMTP outcome.
+    Event(Event<'a>),
+    /// A Postfix line without an outcome (connect, qmgr, anvil …).
+    Line,
+    /// Nothing Postfix would write.
+    Unrecognized,
+}
+
+/// Parses one message. `from_postfix` says the syslog tag already named a
+/// Postfix program; message-only lines must then look like Postfix to count.
+pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
+    let (queue_id, rest) = split_queue_id(msg);
+    let reply = find_reply(msg);
+    let dsn = dsn_field(rest);
+    let status_at = find_field(rest, b"status=");
+    let mut status = status_at.map(|i| Status::from_word(&rest[i..]));
+    let rejected = (!queue_id.is_empty() && rest.starts_with(b"reject: ")) || rest.starts_with(b"milter-reject: ");
+    if status.is_none() && rejected {
+        status = Some(Status::Rejected);
+    }
+    let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
+    if !ev.has_code() && ev.status.is_none() {
+        if let Some(remote) = smtpd_sasl_failure(rest) {
+            ev.basic = BasicCode::new(535);
+            ev.enhanced = EnhancedCode::new(5, 7, 8);
+            ev.inferred = true;
+            ev.remote = remote;
+            ev.stage = Stage::Auth;
+            ev.text = rest;
+            return Parsed::Event(ev);
+        }
+        let known = from_postfix || !queue_id.is_empty() || looks_like_postfix(rest);
+        return if known { Parsed::Line } else { Parsed::Unrecognized };
+    }
+    ev.domain = recipient_domain(rest);
+    ev.remote = remote_host(rest);
+    ev.stage = stage(rest);
+    ev.text = reply_text(msg, reply.start, status_at.map(|i| msg.len() - rest.len() + i));
+    Parsed::Event(ev)
+}
+
+/// Splits a leading `QUEUEID: ` or `NOQUEUE: `. Short ids are upper-case hex;
+/// long ids (`enable_long_queue_ids`) are 12 or more letters and digits with
+/// both digits and upper-case letters in them.
+pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
+    let n = msg.iter().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
+    if n < 5 || msg.get(n..n + 2) != Some(b": ") {
+        return (&[], msg);
+    }
+    let id = &msg[..n];
+    let short = id.iter().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F'));
+    let long = n >= 12 && id.iter().any(u8::is_ascii_digit) && id.iter().any(u8::is_ascii_uppercase);
+    if short || long || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
+}
+
+/// Offset of a `name=` field's value, when `name=` starts a field.
+fn find_field(msg: &[u8], name: &[u8]) -> Option<usize> {
+    memmem::find_iter(msg, name).find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b',')).map(|i| i + name.len())
+}
+
+/// The domain of `to=<local@domain>` (or `to=local@domain,`).
+fn recipient_domain(msg: &[u8]) -> &[u8] {
+    let Some(i) = find_field(msg, b"to=") else { return &[] };
+    let v = &msg[i..];
+    let addr = if v.first() == Some(&b'<') {
+        let v = &v[1..];
+        &v[..memchr::memchr(b'>', v).unwrap_or(v.len())]
+    } else {
+        &v[..v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len())]
+    };
+    match memchr::memrchr(b'@', addr) {
+        Some(at) => &addr[at + 1..],
+        None => &[],
+    }
+}
+
+/// The remote side: the relay of a delivery, the host that answered, or the
+/// client that was rejected.
+fn remote_host(msg: &[u8]) -> &[u8] {
+    if let Some(i) = find_field(msg, b"relay=") {
+        let v = &msg[i..];
+        let v = &v[..v.iter().position(|&c| c == b',').unwrap_or(v.len())];
+        if v != b"none" {
+            return host_of(v);
+        }
+    }
+    for marker in [&b"host "[..], b"server "] {
+        if let Some(i) = memmem::find(msg, marker) {
+            let v = &msg[i + marker.len()..];
+            if let Some(sp) = memchr::memchr(b' ', v) {
+                let who = &v[sp..];
+                if who.starts_with(b" said: ") || who.starts_with(b" refused to talk to me: ") {
+                    return host_of(&v[..sp]);
+                }
+            }
+        }
+    }
+    if let Some(i) = reject_client(msg) {
+        return host_of(&msg[i..]);
+    }
+    for marker in [&b"connect to "[..], b"lost connection with ", b"conversation with "] {
+        if let Some(i) = memmem::find(msg, marker) {
+            return host_of(&msg[i + marker.len()..]);
+        }
+    }
+    &[]
+}
+
+/// Offset of the client in `reject: CMD from client[ip]…`.
+fn reject_client(msg: &[u8]) -> Option<usize> {
+    let body = msg
+        .strip_prefix(b"reject: ")
+        .or_else(|| msg.strip_prefix(b"milter-reject: "))
+        .or_else(|| msg.strip_prefix(b"reject_warning: "))?;
+    let offset = msg.len() - body.len();
+    // Header and body checks quote attacker text first; the client follows
+    // the last ` from ` before `; from=`.
+    let limit = memmem::find(body, b"; from=").unwrap_or(body.len());
+    memmem::rfind(&body[..limit], b" from ").map(|i| offset + i + 6)
+}
+
+/// `host[ip]:port` → `host`, but `unknown[ip]` and `[ip]` → `ip`.
+fn host_of(v: &[u8]) -> &[u8] {
+    let end = v.iter().position(|&c| matches!(c, b' ' | b',' | b';' | b':' | b'[')).unwrap_or(v.len());
+    let name = &v[..end];
+    if (name.is_empty() || name == b"unknown") && v.get(end) == Some(&b'[') {
+        let inner = &v[end + 1..];
+        return &inner[..memchr::memchr(b']', inner).unwrap_or(inner.len())];
+    }
+    name
+}
+
+fn stage(msg: &[u8]) -> Stage {
+    if let Some(i) = memmem::rfind(msg, b"(in reply to ") {
+        return Stage::from_command(&msg[i + 13..]);
+    }
+    for prefix in [&b"reject: "[..], b"milter-reject: ", b"reject_warning: "] {
+        if let Some(cmd) = msg.strip_prefix(prefix) {
+            return Stage::from_command(cmd);
+        }
+    }
+    if memmem::find(msg, b"refused to talk to me").is_some() || memmem::find(msg, b"initial server greeting").is_some()
+    {
+        return Stage::Connect;
+    }
+    if let Some(i) = memmem::find(msg, b" while sending ") {
+        return Stage::from_command(&msg[i + 15..]);
+    }
+    if memmem::find(msg, b"SASL authentication failed").is_some() {
+        return Stage::Auth;
+    }
+    if memmem::find(msg, b"connect to ").is_some() {
+        return Stage::Connect;
+    }
+    Stage::Unknown
+}
+
+/// The reply text: from its code to the end of the reply, without Postfix's
+/// trailers (`(in reply to …)`, `; from=<…> to=<…>`, the status parenthesis).
+/// Without a code, the status parenthesis is the text.
+fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> &[u8] {
+    let start = match (start, status_value) {
+        (Some(s), _) => s,
+        (None, Some(v)) => match memchr::memchr(b'(', &msg[v..]) {
+            Some(p) => v + p + 1,
+            None => return &[],
+        },
+        (None, None) => return &[],
+    };
+    let tail = &msg[start..];
+    let mut end = tail.len();
+    if status_value.is_some() && tail.ends_with(b")") {
+        end -= 1;
+    }
+    for marker in [&b" (in reply to "[..], b"; from=<"] {
+        if let Some(i) = memmem::find(&tail[..end], marker) {
+            end = i;
+        }
+    }
+    &tail[..end]
+}
+
+/// `warning: host[ip]: SASL LOGIN authentication failed: …` from smtpd.
+fn smtpd_sasl_failure(msg: &[u8]) -> Option<&[u8]> {
+    let rest = msg.strip_prefix(b"warning: ")?;
+    let i = memmem::find(rest, b": SASL ")?;
+    let after = &rest[i + 7..];
+    let mech_end = memchr::memchr(b' ', after)?;
+    after[mech_end..].starts_with(b" authentication failed").then(|| host_of(&rest[..i]))
+}
+
+/// Message starts that only Postfix writes, for lines without a syslog tag.
+fn looks_like_postfix(msg: &[u8]) -> bool {
+    const STARTS: &[&[u8]] = &[
+        b"connect from ",
+        b"disconnect from ",
+        b"lost connection ",
+        b"timeout after ",
+        b"warning: ",
+        b"statistics: ",
+        b"CONNECT from ",
+        b"DISCONNECT ",
+        b"PASS NEW ",
+        b"PASS OLD ",
+        b"DNSBL rank ",
+        b"HANGUP ",
+        b"PREGREET ",
+        b"COMMAND ",
+        b"NON-SMTP COMMAND",
+        b"BARE NEWLINE",
+        b"WHITELISTED ",
+        b"WHITELIST VETO ",
+        b"ALLOWLISTED ",
+        b"ALLOWLIST VETO ",
+        b"BLACKLISTED ",
+        b"DENYLISTED ",
+        b"Anonymous TLS connection",
+        b"Trusted TLS connection",
+        b"Untrusted TLS connection",
+        b"Verified TLS connection",
+        b"connect to ",
+        b"SSL_accept error",
+        b"SSL_connect error",
+        b"proxy-accept: ",
+        b"proxy-reject: ",
+        b"daemon started",
+        b"reload -- ",
+        b"terminating on signal",
+        b"fatal: ",
+        b"panic: ",
+        b"error: ",
+        b"addr ",
+        b"cache ",
+        b"improper command pipelining",
+        b"bare <LF> received",
+        b"certificate verification failed",
+        b"too many errors after",
+        b"discarding EHLO keywords",
+        b"Deleted: ",
+        b"Requeued: ",
+        b"Placed on hold: ",
+        b"Released from hold: ",
+        b"SASL authentication failed",
+        b"host ",
+        b"enabling PIX workarounds",
+        b"dnsblog_query",
+        b"refreshing the Postfix mail system",
+        b"stopping the Postfix mail system",
+        b"starting the Postfix mail system",
+    ];
+    STARTS.iter().any(|s| msg.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+use super::*;
+
+/// (message, status, basic, enhanced, domain, remote, stage, text)
+type Row = (
+    &'static str,
+    Option<&'static str>,
+    Option<u16>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn check(rows: &[Row]) {
+    for &(msg, status, basic, enhanced, domain, remote, stage, text) in rows {
+        let Parsed::Event(ev) = parse(msg.as_bytes(), true) else {
+            panic!("no event for {msg}");
+        };
+        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        assert_eq!(ev.status.map(Status::name), status, "status: {msg}");
+        assert_eq!(ev.basic.map(|b| b.value()), basic, "basic: {msg}");
+        assert_eq!(ev.enhanced.map(|e| e.to_string()).as_deref(), enhanced, "enhanced: {msg}");
+        assert_eq!(s(ev.domain), domain, "domain: {msg}");
+        assert_eq!(s(ev.remote), remote, "remote: {msg}");
+        assert_eq!(ev.stage.name(), stage, "stage: {msg}");
+        assert_eq!(s(ev.text), text, "text: {msg}");
+        assert!(!ev.inferred);
+    }
+}
+
+#[test]
+fn deliveries() {
+    check(&[
+        (
+            "7EE668039: to=<admin@Example.com>, relay=127.0.0.1[127.0.0.1]:2525, delay=3.6, delays=0.2/0.02/0.04/3.3, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 153053D)",
+            Some("sent"),
+            Some(250),
+            Some("2.0.0"),
+            "Example.com",
+            "127.0.0.1",
+            "unknown",
+            "250 2.0.0 Ok: queued as 153053D",
+        ),
+        (
+            "4E74613FE76: to=<redacted@gmail.com>, relay=gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b]:25, delay=1.9, delays=0.05/0/1.1/0.71, dsn=5.7.1, status=bounced (host gmail-smtp-in.l.google.com[2607:f8b0:400e:c04::1b] said: 550-5.7.1 [2607:4100:3:25:1] Our system has detected 550-5.7.1 more text 550 5.7.1 https://support.google.com/mail/?p=UnsolicitedMessageError x8si1 - gsmtp (in reply to end of DATA command))",
+            Some("bounced"),
+            Some(550),
+            Some("5.7.1"),
+            "gmail.com",
+            "gmail-smtp-in.l.google.com",
+            "end of DATA",
+            "550-5.7.1 [2607:4100:3:25:1] Our system has detected 550-5.7.1 more text 550 5.7.1 https://support.google.com/mail/?p=UnsolicitedMessageError x8si1 - gsmtp",
+        ),
+        (
+            "A0E85200BD: to=<u@lists.example.org>, relay=open.example.nl[10.49.140.10]:25, delay=2.3, delays=0.25/0.05/2/0.04, dsn=4.2.0, status=deferred (host open.example.nl[10.49.140.10] said: 450 4.2.0 <u@lists.example.org>: Recipient address rejected: Greylisted (in reply to RCPT TO command))",
+            Some("deferred"),
+            Some(450),
+            Some("4.2.0"),
+            "lists.example.org",
+            "open.example.nl",
+            "RCPT TO",
+            "450 4.2.0 <u@lists.example.org>: Recipient address rejected: Greylisted",
+        ),
+        (
+            "2DC5552A34: to=<user@yahoo.com>, relay=none, delay=63495, delays=63350/144/0/0, dsn=4.4.2, status=deferred (delivery temporarily suspended: lost connection with mta7.am0.yahoodns.net[98.136.216.22] while sending RCPT TO)",
+            Some("deferred"),
+            None,
+            Some("4.4.2"),
+            "yahoo.com",
+            "mta7.am0.yahoodns.net",
+            "RCPT TO",
+            "delivery temporarily suspended: lost connection with mta7.am0.yahoodns.net[98.136.216.22] while sending RCPT TO",
+        ),
+        (
+            "5D2F03A1B2: to=<user@refused.example.net>, relay=none, delay=12, delays=0.1/0/12/0, dsn=4.4.1, status=deferred (connect to 127.0.0.7[127.0.0.7]:2525: Connection refused)",
+            Some("deferred"),
+            None,
+            Some("4.4.1"),
+            "refused.example.net",
+            "127.0.0.7",
+            "connect",
+            "connect to 127.0.0.7[127.0.0.7]:2525: Connection refused",
+        ),
+        (
+            "892A0205B6: to=ghdsgfhdslfh@localhost, relay=local, delay=0.05, delays=0.02/0/0/0.02, dsn=5.1.1, status=bounced (unknown user: \"ghdsgfhdslfh\")",
+            Some("bounced"),
+            None,
+            Some("5.1.1"),
+            "localhost",
+            "local",
+            "unknown",
+            "unknown user: \"ghdsgfhdslfh\"",
+        ),
+        (
+            "3E29030F8637E: to=<user@yahoo.com>, relay=none, delay=0.01, delays=0.01/0/0/0, dsn=5.1.1, status=undeliverable-but-not-cached (User unknown in virtual alias table)",
+            Some("undeliverable"),
+            None,
+            Some("5.1.1"),
+            "yahoo.com",
+            "",
+            "unknown",
+            "User unknown in virtual alias table",
+        ),
+        (
+            "4XyZ1b2c3d4e5F6: to=<bob@example.com>, relay=mx.example.com[192.0.2.7]:25, delay=1, delays=0/0/0/1, dsn=4.1.1, status=SOFTBOUNCE (host mx.example.com[192.0.2.7] said: 550 5.1.1 <bob@example.com>: User unknown (in reply to RCPT TO command))",
+            Some("softbounce"),
+            Some(550),
+            Some("4.1.1"),
+            "example.com",
+            "mx.example.com",
+            "RCPT TO",
+            "550 5.1.1 <bob@example.com>: User unknown",
+        ),
+        ("585BC3F: from=<>, status=expired, returned to sender", Some("expired"), None, None, "", "", "unknown", ""),
+    ]);
+}
+
+#[test]
+fn rejects() {
+    check(&[
+        (
+            "NOQUEUE: reject: RCPT from unknown[2001:980:cfb1:1:82f:f74e:a45c:3033]: 504 5.5.2 <aap@henk>: Sender address rejected: need fully-qualified address; from=<aap@henk> to=<user@example.com> proto=SMTP helo=<test>",
+            Some("rejected"),
+            Some(504),
+            Some("5.5.2"),
+            "example.com",
+            "2001:980:cfb1:1:82f:f74e:a45c:3033",
+            "RCPT TO",
+            "504 5.5.2 <aap@henk>: Sender address rejected: need fully-qualified address",
+        ),
+        (
+            "NOQUEUE: reject: RCPT from [27.157.200.233]:4984: 550 5.7.1 Service unavailable; client [27.157.200.233] blocked using zen.spamhaus.org; from=<h@qhhn.com>, to=<x@example.com>, proto=ESMTP, helo=<qhhn.com>",
+            Some("rejected"),
+            Some(550),
+            Some("5.7.1"),
+            "example.com",
+            "27.157.200.233",
+            "RCPT TO",
+            "550 5.7.1 Service unavailable; client [27.157.200.233] blocked using zen.spamhaus.org",
+        ),
+        (
+            "NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 552 5.3.4 Message size exceeds fixed limit; from=<alice@example.com> proto=ESMTP helo=<client.example.org>",
+            Some("rejected"),
+            Some(552),
+            Some("5.3.4"),
+            "",
+            "localhost",
+            "MAIL FROM",
+            "552 5.3.4 Message size exceeds fixed limit",
+        ),
+        (
+            "4104E3D: milter-reject: END-OF-MESSAGE from 061238241086.static.ctinets.com[61.238.241.86]: 5.7.1 Blocked by SpamAssassin; from=<w@cchfdc.com> to=<v@example.com> proto=ESMTP helo=<ecsolved.com>",
+            Some("rejected"),
+            None,
+            Some("5.7.1"),
+            "example.com",
+            "061238241086.static.ctinets.com",
+            "end of DATA",
+            "5.7.1 Blocked by SpamAssassin",
+        ),
+        (
+            "NOQUEUE: milter-reject: RCPT from mailrelay.example.com[8.8.8.8]: 451 4.7.1 Greylisting in action, please come back later; from=<s@example.com> to=<e@example.org> proto=ESMTP helo=<mailrelay.example.com>",
+            Some("rejected"),
+            Some(451),
+            Some("4.7.1"),
+            "example.org",
+            "mailrelay.example.com",
+            "RCPT TO",
+            "451 4.7.1 Greylisting in action, please come back later",
+        ),
+        (
+            "5B3C1A: reject: header Subject: S13 XXX-SPAM-TEST from me from mail.example.org[127.0.0.11]; from=<carol@example.org> to=<alice@example.com> proto=ESMTP helo=<mail.example.org>: 5.7.1 Message content rejected",
+            Some("rejected"),
+            None,
+            Some("5.7.1"),
+            "example.com",
+            "mail.example.org",
+            "header check",
+            "5.7.1 Message content rejected",
+        ),
+        (
+            "NOQUEUE: reject_warning: RCPT from example.com[93.184.216.34]: 553 5.7.1 <s@example.com>: Sender address rejected: not owned by user ph123; from=<s@example.com> to=<r@example.com> proto=ESMTP helo=<example.com>",
+            None,
+            Some(553),
+            Some("5.7.1"),
+            "example.com",
+            "example.com",
+            "RCPT TO",
+            "553 5.7.1 <s@example.com>: Sender address rejected: not owned by user ph123",
+        ),
+    ]);
+}
+
+#[test]
+fn replies_without_status() {
+    check(&[
+        (
+            "ED59C3D: host mail2.example.com[1.74.253.23] said: 450 4.7.1 <user@example.com>: Recipient address rejected: Greylisted for 5 minutes (in reply to RCPT TO command)",
+            None,
+            Some(450),
+            Some("4.7.1"),
+            "",
+            "mail2.example.com",
+            "RCPT TO",
+            "450 4.7.1 <user@example.com>: Recipient address rejected: Greylisted for 5 minutes",
+        ),
+        (
+            "40197AA: host mg2.egov.bg[213.91.191.86] refused to talk to me: 450 4.3.2 try again later",
+            None,
+            Some(450),
+            Some("4.3.2"),
+            "",
+            "mg2.egov.bg",
+            "connect",
+            "450 4.3.2 try again later",
+        ),
+        (
+            "D0F29603B4: SASL authentication failed; server xyz.example.com[1.2.3.4] said: 535 5.7.8 Error: authentication failed: authentication failure",
+            None,
+            Some(535),
+            Some("5.7.8"),
+            "",
+            "xyz.example.com",
+            "AUTH",
+            "535 5.7.8 Error: authentication failed: authentication failure",
+        ),
+        (
+            "proxy-reject: END-OF-MESSAGE: 554 5.7.0 Reject, contact postmaster@example.com, id=31619-02 - spam; from=<> to=<user2@example2.com> proto=SMTP helo=<17.33.12.53>",
+            None,
+            Some(554),
+            Some("5.7.0"),
+            "example2.com",
+            "",
+            "unknown",
+            "554 5.7.0 Reject, contact postmaster@example.com, id=31619-02 - spam",
+        ),
+    ]);
+}
+
+#[test]
+fn sasl_failures_are_inferred() {
+    let msg = b"warning: ec2-3-84-57-208.compute-1.amazonaws.com[3.84.57.208]: SASL LOGIN authentication failed: UGFzc3dvcmQ6";
+    let Parsed::Event(ev) = parse(msg, true) else { panic!() };
+    assert!(ev.inferred);
+    assert_eq!(ev.basic.unwrap().value(), 535);
+    assert_eq!(ev.enhanced.unwrap().to_string(), "5.7.8");
+    assert_eq!(ev.remote, b"ec2-3-84-57-208.compute-1.amazonaws.com");
+    let msg = b"warning: unknown[192.0.2.9]: SASL PLAIN authentication failed: authentication failure, sasl_username=x";
+    let Parsed::Event(ev) = parse(msg, true) else { panic!() };
+    assert_eq!(ev.remote, b"192.0.2.9");
+}
+
+#[test]
+fn lines_without_outcome() {
+    for msg in [
+        "connect from mail.example.org[192.0.2.1]",
+        "4F1A2B3C: client=mail.example.org[192.0.2.1]",
+        "4F1A2B3C: message-id=<x@y>",
+        "4F1A2B3C: from=<a@b>, size=1234, nrcpt=1 (queue active)",
+        "NOQUEUE: reject: CONNECT from [1.2.3.4]:1337: too many connections",
+        "lost connection after DATA (0 bytes) from unknown[72.13.58.7]",
+        "disconnect from unknown[72.10.165.66] ehlo=2 starttls=1 mail=1 rcpt=0/1 data=0/1 quit=1 commands=5/7",
+    ] {
+        let got = parse(msg.as_bytes(), false);
+        if msg.starts_with("NOQUEUE: reject") {
+            assert!(
+                matches!(got, Parsed::Event(ref e) if e.status == Some(Status::Rejected) && !e.has_code()),
+                "{msg}"
+            );
+        } else {
+            assert_eq!(got, Parsed::Line, "{msg}");
+        }
+    }
+    assert_eq!(parse(b"dane/requiretls?", false), Parsed::Unrecognized);
+    assert_eq!(parse(b"dane/requiretls?", true), Parsed::Line);
+}
+
+#[test]
+fn queue_ids() {
+    let table: &[(&str, &str)] = &[
+        ("4F1A2B3C: x", "4F1A2B3C"),
+        ("48rT2v1hQrz1J0N: x", "48rT2v1hQrz1J0N"),
+        ("NOQUEUE: x", "NOQUEUE"),
+        ("warning: x", ""),
+        ("statistics: x", ""),
+        ("ABC: x", ""),
+    ];
+    for (msg, id) in table {
+        assert_eq!(split_queue_id(msg.as_bytes()).0, id.as_bytes(), "{msg}");
+    }
+}

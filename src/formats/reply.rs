@@ -1,0 +1,163 @@
+//! Finds the SMTP reply a log message carries, by the anchoring rules every
+//! MTA parser shares: a basic code counts only right after `: `,
+//! `status=<word> (`, `stat=<word> (`, `reject=` or `C="`, and only when a
+//! reply-like delimiter follows it. Continuation codes inside a flattened
+//! multi-line reply (`550-5.7.1 … 550 5.7.1 …`) are never anchored, so one
+//! reply counts once.
+
+use memchr::{memchr2_iter, memmem};
+
+use crate::code::{BasicCode, EnhancedCode};
+
+/// The first reply found in a message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub basic: Option<BasicCode>,
+    /// The first enhanced code that follows a basic code, or that stands
+    /// alone right after `: ` (Postfix cleanup and milter rejects).
+    pub enhanced: Option<EnhancedCode>,
+    /// Offset in the message where the reply (its first code) starts.
+    pub start: Option<usize>,
+}
+
+/// Scans `msg` once, left to right, for anchored codes.
+pub fn find_reply(msg: &[u8]) -> Reply {
+    let mut reply = Reply::default();
+    let mut enhanced_at = usize::MAX;
+    for i in memchr2_iter(b':', b'=', msg) {
+        let Some(p) = anchor_end(msg, i) else { continue };
+        let rest = &msg[p..];
+        if let Some((basic, len)) = basic_at(rest) {
+            if reply.basic.is_none() {
+                reply.basic = Some(basic);
+                reply.start = Some(reply.start.map_or(p, |s| s.min(p)));
+            }
+            // Case (a): `550 5.1.1` or `450-4.2.1`.
+            if p < enhanced_at
+                && matches!(rest.get(len), Some(b' ' | b'-'))
+                && let Some((e, _)) = EnhancedCode::parse_prefix(&rest[len + 1..])
+            {
+                reply.enhanced = Some(e);
+                enhanced_at = p;
+            }
+            if reply.enhanced.is_some() {
+                break;
+            }
+        } else if msg[i] == b':' && p < enhanced_at {
+            // Case (c): an enhanced code alone after `: `.
+            if let Some((e, _)) = EnhancedCode::parse_prefix(rest) {
+                reply.enhanced = Some(e);
+                enhanced_at = p;
+                reply.start = Some(reply.start.map_or(p, |s| s.min(p)));
+                if reply.basic.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    reply
+}
+
+/// The value of the `dsn=` field, as Postfix and Sendmail write it.
+pub fn dsn_field(msg: &[u8]) -> Option<EnhancedCode> {
+    let finder = memmem::Finder::new(b"dsn=");
+    for i in finder.find_iter(msg) {
+        if i == 0 || matches!(msg[i - 1], b' ' | b',') {
+            return EnhancedCode::parse_prefix(&msg[i + 4..]).map(|(e, _)| e);
+        }
+    }
+    None
+}
+
+/// Given the index of a `:` or `=`, the offset where an anchored code would
+/// start, if that byte ends one of the anchors.
+fn anchor_end(msg: &[u8], i: usize) -> Option<usize> {
+    let before = &msg[..i];
+    let after = &msg[i + 1..];
+    if msg[i] == b':' {
+        return (after.first() == Some(&b' ')).then_some(i + 2);
+    }
+    if before.ends_with(b"reject") {
+        return Some(i + 1);
+    }
+    if before.ends_with(b"C") && after.first() == Some(&b'"') {
+        return Some(i + 2);
+    }
+    if before.ends_with(b"status") || before.ends_with(b"stat") {
+        // `status=<word> (`: the word runs to the first space.
+        let word = after.iter().take_while(|&&c| c != b' ').count();
+        if word > 0 && after.get(word + 1) == Some(&b'(') {
+            return Some(i + 1 + word + 2);
+        }
+    }
+    None
+}
+
+/// A basic code at the start of `b`, if a reply-like delimiter follows it.
+fn basic_at(b: &[u8]) -> Option<(BasicCode, usize)> {
+    let code = BasicCode::from_digits(b.get(..3)?)?;
+    let ok = match b.get(3) {
+        None | Some(b' ' | b'"' | b')' | b',' | b';') => true,
+        // A `-` is the multi-line marker unless a digit follows, which is
+        // only allowed when it starts an enhanced code (`450-4.2.1`).
+        Some(b'-') => match b.get(4) {
+            Some(c) if c.is_ascii_digit() => EnhancedCode::parse_prefix(&b[4..]).is_some(),
+            _ => true,
+        },
+        _ => false,
+    };
+    ok.then_some((code, 3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(msg: &str) -> (Option<u16>, Option<String>) {
+        let r = find_reply(msg.as_bytes());
+        (r.basic.map(|b| b.value()), r.enhanced.map(|e| e.to_string()))
+    }
+
+    #[test]
+    fn anchors_and_delimiters() {
+        let table: &[(&str, Option<u16>, Option<&str>)] = &[
+            ("host x[1.2.3.4] said: 550 5.1.1 <a@b>: unknown (in reply to RCPT TO command)", Some(550), Some("5.1.1")),
+            ("to=<a@b>, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 1)", Some(250), Some("2.0.0")),
+            ("to=<a@b>, dsn=2.0.0, status=sent (delivered to mailbox)", None, None),
+            ("said: 550-5.7.1 first 550-5.7.1 second 550 5.7.1 last", Some(550), Some("5.7.1")),
+            ("said: 421-4.7.0 [1.2.3.4      15] Our system", Some(421), Some("4.7.0")),
+            ("helo=<x>: 5.7.1 Message content rejected", None, Some("5.7.1")),
+            ("stat=Deferred: 421 4.7.0 Try later", Some(421), Some("4.7.0")),
+            ("relay=x, reject=550 5.7.1 <a@b>... Relaying denied", Some(550), Some("5.7.1")),
+            ("C=\"250 OK id=1\"", Some(250), None),
+            ("from 211-75-6-133.hinet.net: 211-75-6-133.hinet.net", None, None),
+            ("x: 9999 nope", None, None),
+            ("x: 5500 nope", None, None),
+            ("x: 550", Some(550), None),
+            ("x: 499 4.1234.343 bad", Some(499), None),
+            ("x: 599 5.12.3 edge", Some(599), Some("5.12.3")),
+            ("x:550 no space", None, None),
+            ("x: 650 out of range", None, None),
+            ("status=SOFTBOUNCE (host h said: 550 5.1.1 x)", Some(550), Some("5.1.1")),
+        ];
+        for (msg, basic, enh) in table {
+            let (b, e) = show(msg);
+            assert_eq!((b, e.as_deref()), (*basic, *enh), "{msg}");
+        }
+    }
+
+    #[test]
+    fn first_reply_wins() {
+        let msg = "proxy-accept: END-OF-MESSAGE: 250 2.0.0 from MTA(smtp:[127.0.0.1]:10013): 250 2.1.0 Ok";
+        assert_eq!(show(msg), (Some(250), Some("2.0.0".into())));
+        assert_eq!(find_reply(msg.as_bytes()).start, Some(30));
+    }
+
+    #[test]
+    fn dsn() {
+        let m = b"to=<a@b>, relay=none, delay=1, dsn=4.4.1, status=deferred (connect to x: Connection refused)";
+        assert_eq!(dsn_field(m).unwrap().to_string(), "4.4.1");
+        assert_eq!(dsn_field(b"xdsn=5.1.1"), None);
+        assert_eq!(dsn_field(b"dsn=5.1"), None);
+    }
+}

@@ -1,0 +1,215 @@
+//! The syslog prefix in front of MTA messages: the classic BSD form
+//! `Nov 23 04:58:29 host prog[pid]: ` (RFC 3164; single-digit days padded
+//! with a space) and the RFC 3339 form rsyslog writes by default
+//! `2026-11-23T04:58:29.123456+00:00 host prog[pid]: `. A leading `<PRI>`
+//! is skipped. The RFC 3339 wall clock is kept as written; its offset is
+//! validated but not applied, so both forms count hours alike.
+
+use crate::time::{LogTime, YearResolver};
+
+/// A parsed prefix; `message` is everything after `prog[pid]: `.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefix<'a> {
+    pub time: Option<LogTime>,
+    pub host: &'a [u8],
+    /// The tag before `[pid]` or `:`, e.g. `postfix/submission/smtpd`.
+    pub program: &'a [u8],
+    pub message: &'a [u8],
+}
+
+/// Parses the prefix, or returns `None` when the line does not start with a
+/// syslog time stamp.
+pub fn parse<'a>(line: &'a [u8], years: &YearResolver) -> Option<Prefix<'a>> {
+    let line = skip_priority(line);
+    let (time, rest) = match line.first()? {
+        b'0'..=b'9' => rfc3339(line)?,
+        _ => classic(line, years)?,
+    };
+    let (host, rest) = split_word(rest)?;
+    let (program, message) = tag(rest);
+    Some(Prefix { time, host, program, message })
+}
+
+fn skip_priority(line: &[u8]) -> &[u8] {
+    if line.first() == Some(&b'<')
+        && let Some(end) = line.iter().take(5).position(|&c| c == b'>')
+        && end > 1
+        && line[1..end].iter().all(u8::is_ascii_digit)
+    {
+        return &line[end + 1..];
+    }
+    line
+}
+
+fn month_number(m: &[u8]) -> Option<u8> {
+    const MONTHS: [&[u8; 3]; 12] =
+        [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+    MONTHS.iter().position(|x| x.as_slice() == m).map(|i| i as u8 + 1)
+}
+
+fn digits2(b: &[u8]) -> Option<u8> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some((a - b'0') * 10 + (c - b'0')),
+        _ => None,
+    }
+}
+
+/// `hh:mm:ss` at the start of `b`.
+fn clock(b: &[u8]) -> Option<(u8, u8, u8)> {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    Some((digits2(&b[0..2])?, digits2(&b[3..5])?, digits2(&b[6..8])?))
+}
+
+/// `Mmm dd hh:mm:ss ` / `Mmm  d hh:mm:ss ` / `Mmm d hh:mm:ss `.
+fn classic<'a>(line: &'a [u8], years: &YearResolver) -> Option<(Option<LogTime>, &'a [u8])> {
+    let month = month_number(line.get(..3)?)?;
+    if line.get(3) != Some(&b' ') {
+        return None;
+    }
+    let mut i = 4;
+    if line.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let day_len = line[i..].iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    let day = match day_len {
+        1 => line[i] - b'0',
+        2 => digits2(&line[i..i + 2])?,
+        _ => return None,
+    };
+    i += day_len;
+    if line.get(i) != Some(&b' ') {
+        return None;
+    }
+    let (h, m, s) = clock(line.get(i + 1..)?)?;
+    let end = i + 9;
+    if line.get(end) != Some(&b' ') {
+        return None;
+    }
+    let time = LogTime::from_parts(years.year(month), month, day, h, m, s);
+    Some((time, &line[end + 1..]))
+}
+
+/// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm) `.
+fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
+    if line.len() < 20 || line[4] != b'-' || line[7] != b'-' || !matches!(line[10], b'T' | b't') {
+        return None;
+    }
+    let year = line[..4].iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))?;
+    let month = digits2(&line[5..7])?;
+    let day = digits2(&line[8..10])?;
+    let (h, m, s) = clock(&line[11..])?;
+    let mut i = 19;
+    if line.get(i) == Some(&b'.') {
+        i += 1;
+        let frac = line[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if frac == 0 {
+            return None;
+        }
+        i += frac;
+    }
+    match line.get(i)? {
+        b'Z' | b'z' => i += 1,
+        b'+' | b'-' => {
+            let zone = line.get(i + 1..i + 6)?;
+            if zone[2] != b':' || digits2(&zone[..2])? > 23 || digits2(&zone[3..5])? > 59 {
+                return None;
+            }
+            i += 6;
+        }
+        _ => return None,
+    }
+    if line.get(i) != Some(&b' ') {
+        return None;
+    }
+    Some((LogTime::from_parts(year, month, day, h, m, s), &line[i + 1..]))
+}
+
+fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = memchr::memchr(b' ', b)?;
+    (end > 0).then(|| (&b[..end], &b[end + 1..]))
+}
+
+/// Splits `prog[pid]: message` or `prog: message`. Without a recognisable tag
+/// the program is empty and the message is the whole rest.
+fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
+    let end = rest.iter().take(128).position(|&c| matches!(c, b'[' | b':' | b' '));
+    match end {
+        Some(e) if e > 0 && rest[e] == b'[' => {
+            let after = &rest[e + 1..];
+            let Some(close) = after.iter().take(24).position(|&c| c == b']') else {
+                return (&[], rest);
+            };
+            match after.get(close + 1..close + 3) {
+                Some(b": ") => (&rest[..e], &after[close + 3..]),
+                _ if after.len() == close + 2 && after[close + 1] == b':' => (&rest[..e], &[]),
+                _ => (&[], rest),
+            }
+        }
+        Some(e) if e > 0 && rest[e] == b':' => match rest.get(e + 1) {
+            Some(b' ') => (&rest[..e], &rest[e + 2..]),
+            None => (&rest[..e], &[]),
+            _ => (&[], rest),
+        },
+        _ => (&[], rest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Option<(String, String, String, String)> {
+        let years = YearResolver::fixed(2026);
+        parse(line.as_bytes(), &years).map(|p| {
+            let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            (p.time.map(|t| t.to_string()).unwrap_or_default(), s(p.host), s(p.program), s(p.message))
+        })
+    }
+
+    fn ok(t: &str, h: &str, prog: &str, msg: &str) -> Option<(String, String, String, String)> {
+        Some((t.into(), h.into(), prog.into(), msg.into()))
+    }
+
+    #[test]
+    fn prefixes() {
+        let table = [
+            (
+                "Nov 23 04:58:29 mx postfix/smtp[123]: ABC: to=<a@b>",
+                ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "ABC: to=<a@b>"),
+            ),
+            (
+                "Mar  7 01:02:03 mx postfix/smtpd[9]: connect from x",
+                ok("2026-03-07T01:02:03", "mx", "postfix/smtpd", "connect from x"),
+            ),
+            (
+                "Sep 7 07:14:19 mx postfix/anvil[9]: statistics",
+                ok("2026-09-07T07:14:19", "mx", "postfix/anvil", "statistics"),
+            ),
+            (
+                "2026-11-23T04:58:29.123456+00:00 mx postfix/submission/smtpd[1]: hi",
+                ok("2026-11-23T04:58:29", "mx", "postfix/submission/smtpd", "hi"),
+            ),
+            (
+                "2024-08-26T01:33:38Z mx postfix-out/smtp[77]: hi",
+                ok("2024-08-26T01:33:38", "mx", "postfix-out/smtp", "hi"),
+            ),
+            (
+                "2024-08-26T01:33:38-05:00 mx dovecot: imap-login: Login",
+                ok("2024-08-26T01:33:38", "mx", "dovecot", "imap-login: Login"),
+            ),
+            ("<22>Nov 23 04:58:29 mx postfix/qmgr[5]: x", ok("2026-11-23T04:58:29", "mx", "postfix/qmgr", "x")),
+            ("Nov 23 04:58:29 mx -- MARK --", ok("2026-11-23T04:58:29", "mx", "", "-- MARK --")),
+            ("Feb 30 04:58:29 mx postfix/qmgr[5]: x", ok("", "mx", "postfix/qmgr", "x")),
+            ("NOQUEUE: reject: RCPT from x", None),
+            ("2026-11-23 04:58:29 1tEX5b-000123-AB <= a@b", None),
+            ("Nov 23 04:58", None),
+            ("Nov", None),
+            ("", None),
+        ];
+        for (line, want) in table {
+            assert_eq!(p(line), want, "{line}");
+        }
+    }
+}

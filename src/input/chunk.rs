@@ -1,0 +1,244 @@
+//! Cuts a byte stream into chunks of whole lines with bounded memory.
+//!
+//! A chunk ends at the first `\n` at or after `target` bytes, so the cut
+//! points depend only on the input and the target, never on how `read`
+//! happened to return data. A line longer than [`LINE_CAP`] is never
+//! buffered whole: it is counted as oversized and skipped up to its `\n`.
+//! Buffers come from a shared pool and go back to it after scanning.
+
+use std::io::{self, Read};
+use std::sync::{Arc, Mutex};
+
+use memchr::{memchr, memrchr};
+
+/// Longest line that is parsed; longer ones are counted and skipped.
+pub const LINE_CAP: usize = 1 << 20;
+/// Default chunk size: large enough to amortise hand-offs between threads.
+pub const DEFAULT_CHUNK: usize = 2 << 20;
+
+/// Recycled chunk buffers.
+#[derive(Clone, Default)]
+pub struct BufferPool {
+    free: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl BufferPool {
+    const KEEP: usize = 16;
+
+    fn get(&self, capacity: usize) -> Vec<u8> {
+        let buf = self.free.lock().ok().and_then(|mut f| f.pop());
+        let mut buf = buf.unwrap_or_default();
+        buf.clear();
+        buf.reserve(capacity);
+        buf
+    }
+
+    /// Returns a buffer for reuse.
+    pub fn put(&self, buf: Vec<u8>) {
+        if let Ok(mut free) = self.free.lock()
+            && free.len() < Self::KEEP
+        {
+            free.push(buf);
+        }
+    }
+}
+
+/// A run of whole lines, plus the number of oversized lines skipped just
+/// before it.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub data: Vec<u8>,
+    pub oversized: u64,
+    pub oversized_bytes: u64,
+}
+
+pub struct ChunkReader<R> {
+    inner: R,
+    carry: Vec<u8>,
+    target: usize,
+    skipping: bool,
+    oversized: u64,
+    oversized_bytes: u64,
+    eof: bool,
+    error: Option<io::Error>,
+    pool: BufferPool,
+    /// Bytes read from `inner` so far.
+    pub bytes_read: u64,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub fn new(inner: R, target: usize, pool: BufferPool) -> ChunkReader<R> {
+        let target = target.max(1);
+        let carry = pool.get(Self::capacity_for(target));
+        ChunkReader {
+            inner,
+            carry,
+            target,
+            skipping: false,
+            oversized: 0,
+            oversized_bytes: 0,
+            eof: false,
+            error: None,
+            pool,
+            bytes_read: 0,
+        }
+    }
+
+    fn capacity_for(target: usize) -> usize {
+        target.max(64 << 10) + (64 << 10)
+    }
+
+    /// Moves `carry[..cut]` out as a chunk; the rest stays.
+    fn take(&mut self, cut: usize) -> Chunk {
+        let mut next = self.pool.get(Self::capacity_for(self.target));
+        next.extend_from_slice(&self.carry[cut..]);
+        self.carry.truncate(cut);
+        let data = std::mem::replace(&mut self.carry, next);
+        Chunk {
+            data,
+            oversized: std::mem::take(&mut self.oversized),
+            oversized_bytes: std::mem::take(&mut self.oversized_bytes),
+        }
+    }
+
+    fn fill(&mut self) {
+        let before = self.carry.len();
+        // Never read past the point where the unfinished line would exceed
+        // the cap, so every line over it is seen before its `\n` arrives.
+        let partial = before - memrchr(b'\n', &self.carry).map_or(0, |i| i + 1);
+        let room = (LINE_CAP + 1).saturating_sub(partial).max(1);
+        let want = self.target.saturating_sub(before).max(64 << 10).min(room);
+        let res = (&mut self.inner).take(want as u64).read_to_end(&mut self.carry);
+        let n = self.carry.len() - before;
+        self.bytes_read += n as u64;
+        match res {
+            Ok(0) => self.eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                self.eof = true;
+                self.error = Some(e);
+            }
+        }
+        if self.skipping && n > 0 {
+            match memchr(b'\n', &self.carry[before..]) {
+                Some(i) => {
+                    self.oversized_bytes += i as u64 + 1;
+                    self.carry.drain(before..=before + i);
+                    self.skipping = false;
+                }
+                None => {
+                    self.oversized_bytes += n as u64;
+                    self.carry.truncate(before);
+                }
+            }
+        }
+    }
+
+    /// The next chunk; `Ok(None)` at the end. After a read error, what was
+    /// read before it is returned first, then the error.
+    pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        loop {
+            if self.carry.len() >= self.target
+                && let Some(i) = memchr(b'\n', &self.carry[self.target - 1..])
+            {
+                return Ok(Some(self.take(self.target + i)));
+            }
+            let line_start = memrchr(b'\n', &self.carry).map_or(0, |i| i + 1);
+            if self.carry.len() - line_start > LINE_CAP {
+                self.oversized += 1;
+                self.oversized_bytes += (self.carry.len() - line_start) as u64;
+                self.carry.truncate(line_start);
+                self.skipping = true;
+                if line_start > 0 {
+                    return Ok(Some(self.take(line_start)));
+                }
+                continue;
+            }
+            if self.eof {
+                // A line cut off by the end of the input was skipped whole.
+                self.skipping = false;
+                if !self.carry.is_empty() || self.oversized > 0 {
+                    let all = self.carry.len();
+                    return Ok(Some(self.take(all)));
+                }
+                return match self.error.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
+            }
+            self.fill();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per call, to prove cut
+    /// points do not depend on read sizes.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn chunks(data: &[u8], target: usize, step: usize) -> (Vec<Vec<u8>>, u64) {
+        let mut r = ChunkReader::new(Trickle(data, step), target, BufferPool::default());
+        let (mut out, mut over) = (Vec::new(), 0);
+        while let Some(c) = r.next_chunk().unwrap() {
+            over += c.oversized;
+            if !c.data.is_empty() {
+                out.push(c.data);
+            }
+        }
+        (out, over)
+    }
+
+    #[test]
+    fn cuts_after_target_at_newline() {
+        let data = b"aa\nbbbb\ncc\nd";
+        for step in [1, 3, 1000] {
+            let (c, _) = chunks(data, 1, step);
+            assert_eq!(c, vec![b"aa\n".to_vec(), b"bbbb\n".to_vec(), b"cc\n".to_vec(), b"d".to_vec()]);
+            let (c, _) = chunks(data, 5, step);
+            assert_eq!(c, vec![b"aa\nbbbb\n".to_vec(), b"cc\nd".to_vec()]);
+        }
+    }
+
+    #[test]
+    fn oversized_lines_are_skipped_and_counted() {
+        let mut data = b"first\n".to_vec();
+        data.extend(std::iter::repeat_n(b'x', LINE_CAP + 10));
+        data.extend_from_slice(b"\nafter\n");
+        data.extend(std::iter::repeat_n(b'y', LINE_CAP + 1));
+        for step in [4096, 1 << 20] {
+            let (c, over) = chunks(&data, 1 << 16, step);
+            assert_eq!(over, 2);
+            assert_eq!(c.concat(), b"first\nafter\n".to_vec());
+        }
+    }
+
+    #[test]
+    fn error_after_data() {
+        struct Fails(bool);
+        impl Read for Fails {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if std::mem::replace(&mut self.0, true) {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "truncated"));
+                }
+                buf[..7].copy_from_slice(b"a\nb\npar");
+                Ok(7)
+            }
+        }
+        let mut r = ChunkReader::new(Fails(false), 1 << 20, BufferPool::default());
+        assert_eq!(r.next_chunk().unwrap().unwrap().data, b"a\nb\npar");
+        assert_eq!(r.next_chunk().unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        assert!(r.next_chunk().unwrap().is_none());
+    }
+}

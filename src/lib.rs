@@ -1,0 +1,25 @@
+//! smtpstat reads mail-server logs and reports the SMTP replies in them.
+//!
+//! The pipeline, one module per stage:
+//! `input` (files, stdin, gzip → whole-line chunks) → `scan` (lines of a
+//! chunk) → `formats` (one line → one `Event`) → `aggregate` (a mergeable
+//! `Summary` per worker, reduced at the end) → `report` (sorted, explained
+//! with `knowledge`) → text, JSON or CSV.
+
+pub mod aggregate;
+pub mod app;
+pub mod cli;
+pub mod code;
+pub mod config;
+pub mod error;
+pub mod event;
+pub mod exit;
+pub mod formats;
+pub mod input;
+pub mod knowledge;
+pub mod mask;
+pub mod pipeline;
+pub mod report;
+pub mod sanitize;
+pub mod scan;
+pub mod time;

@@ -1,0 +1,152 @@
+//! Runs the scan: one reader thread opens the inputs in order and hands out
+//! whole-line chunks through a bounded channel; rayon workers fold chunks
+//! into per-worker `Summary` values that are merged at the end. No locks or
+//! shared maps on the hot path, and at most a few chunks in flight, so
+//! memory stays flat however large the input.
+
+use std::sync::mpsc::sync_channel;
+use std::thread;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use crate::aggregate::Summary;
+use crate::error::Error;
+use crate::formats::ParseContext;
+use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
+use crate::input::{Compression, InputSpec, open};
+use crate::scan::scan_chunk;
+use crate::time::YearResolver;
+
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub threads: usize,
+    pub chunk_bytes: usize,
+    /// Year for stamps without one; default: from each file's mtime.
+    pub year: Option<i32>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            threads: thread::available_parallelism().map_or(1, |n| n.get()),
+            chunk_bytes: DEFAULT_CHUNK,
+            year: None,
+        }
+    }
+}
+
+/// How reading one input went.
+#[derive(Clone, Debug)]
+pub struct InputStatus {
+    pub name: String,
+    pub compression: Compression,
+    /// Bytes of log text read (after decompression).
+    pub bytes: u64,
+    pub error: Option<String>,
+}
+
+struct Work {
+    chunk: Chunk,
+    ctx: ParseContext,
+}
+
+/// Scans all inputs into one `Summary`.
+pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<InputStatus>), Error> {
+    let threads = opts.threads.max(1);
+    let pool = BufferPool::default();
+    let (tx, rx) = sync_channel::<Work>(threads * 2);
+    let reader = {
+        let pool = pool.clone();
+        let opts = opts.clone();
+        thread::Builder::new()
+            .name("smtpstat-reader".into())
+            .spawn(move || read_all(inputs, &opts, &pool, |w| tx.send(w).is_ok()))
+            .map_err(|e| Error::Usage(format!("cannot start reader thread: {e}")))?
+    };
+    let workers = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))?;
+    let summary = workers.install(|| {
+        rx.into_iter()
+            .par_bridge()
+            .fold(Summary::default, |mut s, w| {
+                scan_work(&w, &mut s);
+                pool.put(w.chunk.data);
+                s
+            })
+            .reduce(Summary::default, Summary::merge)
+    });
+    let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
+    Ok((summary, statuses))
+}
+
+fn scan_work(w: &Work, s: &mut Summary) {
+    scan_chunk(&w.chunk.data, &w.ctx, s);
+    s.lines.read += w.chunk.oversized;
+    s.lines.unrecognized += w.chunk.oversized;
+    s.lines.oversized += w.chunk.oversized;
+    s.lines.bytes += w.chunk.oversized_bytes;
+}
+
+/// Reads every input in order, passing chunks to `send` until it refuses.
+fn read_all(
+    inputs: Vec<InputSpec>,
+    opts: &ScanOptions,
+    pool: &BufferPool,
+    mut send: impl FnMut(Work) -> bool,
+) -> Vec<InputStatus> {
+    let mut statuses = Vec::with_capacity(inputs.len());
+    for spec in &inputs {
+        let mut status = InputStatus { name: spec.name(), compression: Compression::None, bytes: 0, error: None };
+        match open(spec) {
+            Err(e) => status.error = Some(e.to_string()),
+            Ok(opened) => {
+                status.compression = opened.compression;
+                let ctx = ParseContext { years: year_resolver(opts.year, opened.modified) };
+                let mut reader = ChunkReader::new(opened.reader, opts.chunk_bytes, pool.clone());
+                loop {
+                    match reader.next_chunk() {
+                        Ok(Some(chunk)) => {
+                            if !send(Work { chunk, ctx }) {
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(source) => {
+                            let path = status.name.clone();
+                            let err = match opened.compression {
+                                Compression::Gzip => Error::Decompress { path, source },
+                                Compression::None => Error::Read { path, source },
+                            };
+                            status.error = Some(err.to_string());
+                            break;
+                        }
+                    }
+                }
+                status.bytes = reader.bytes_read;
+            }
+        }
+        statuses.push(status);
+    }
+    statuses
+}
+
+fn year_resolver(year: Option<i32>, modified: Option<SystemTime>) -> YearResolver {
+    if let Some(y) = year {
+        return YearResolver::fixed(y);
+    }
+    match modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()) {
+        Some(d) => YearResolver::from_unix(d.as_secs() as i64),
+        None => YearResolver::now(),
+    }
+}
+
+/// Scans bytes on the calling thread, for tests and benchmarks that need
+/// the sequential answer to compare with.
+pub fn scan_sequential(data: &[u8], ctx: &ParseContext) -> Summary {
+    let mut s = Summary::default();
+    scan_chunk(data, ctx, &mut s);
+    s
+}

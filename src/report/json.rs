@@ -1,0 +1,128 @@
+//! The JSON report: a stable, versioned schema (`schema_version`). Field
+//! names follow the counting contract in the README; new fields may be
+//! added, existing ones keep their meaning.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use super::explain::CodePage;
+use super::{CodeRow, CodeSection, Report, Untrusted};
+use crate::code::Class;
+use crate::event::Status;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+    let v = to_value(r);
+    serde_json::to_writer_pretty(&mut *w, &v)?;
+    writeln!(w)
+}
+
+fn code_row(row: &CodeRow) -> Value {
+    json!({
+        "code": row.code.to_string(),
+        "class": row.class.label(),
+        "count": row.count,
+        "share": round(row.share),
+        "title": row.title,
+        "registered": row.registered,
+    })
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn names(list: &[(Untrusted, u64)]) -> Value {
+    list.iter().map(|(n, c)| json!({"name": n.0, "count": c})).collect()
+}
+
+fn page(p: &CodePage) -> Map<String, Value> {
+    let v = json!({
+        "class_name": p.class_name,
+        "category": p.area,
+        "description": p.description,
+        "when": p.when,
+        "fix": p.fix,
+        "source": p.source,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("json! of an object literal"),
+    }
+}
+
+fn section(s: &CodeSection) -> Value {
+    let Value::Object(mut m) = code_row(&s.row) else { unreachable!("code_row is an object") };
+    m.extend(page(&s.page));
+    m.insert("enhanced".into(), s.paired.iter().map(|(c, t, n)| json!({"code": c, "title": t, "count": n})).collect());
+    m.insert("statuses".into(), s.statuses.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
+    m.insert("stages".into(), s.stages.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
+    m.insert("domains".into(), names(&s.domains));
+    m.insert("distinct_domains".into(), json!(s.distinct_domains));
+    m.insert("remotes".into(), names(&s.remotes));
+    m.insert("distinct_remotes".into(), json!(s.distinct_remotes));
+    m.insert("examples".into(), s.samples.iter().map(|x| json!(x.0)).collect());
+    Value::Object(m)
+}
+
+pub fn to_value(r: &Report) -> Value {
+    let l = &r.lines;
+    let classes: Map<String, Value> =
+        Class::ALL.iter().map(|c| (c.label().to_string(), json!(r.classes[c.index()]))).collect();
+    let statuses: Map<String, Value> =
+        Status::MAIN.iter().map(|s| (s.name().to_string(), json!(r.status_count(*s)))).collect();
+    let other: Map<String, Value> = r
+        .statuses
+        .iter()
+        .filter(|(s, n)| !Status::MAIN.contains(s) && *n > 0)
+        .map(|(s, n)| (s.name().to_string(), json!(n)))
+        .collect();
+    let c = &r.class_contrast;
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "generator": concat!("smtpstat ", env!("CARGO_PKG_VERSION")),
+        "inputs": r.inputs.iter().map(|i| json!({
+            "name": i.name,
+            "compression": i.compression.name(),
+            "bytes": i.bytes,
+            "error": i.error,
+        })).collect::<Vec<_>>(),
+        "period": r.period.map(|(a, b)| json!({"first": a.to_string(), "last": b.to_string()})),
+        "lines": {
+            "read": l.read,
+            "recognized": l.recognized,
+            "with_code": l.with_code,
+            "unrecognized": l.unrecognized,
+            "oversized": l.oversized,
+            "foreign": l.foreign,
+            "blank": l.blank,
+            "invalid_utf8": l.invalid_utf8,
+            "bytes": l.bytes,
+        },
+        "mtas": r.mtas.iter().map(|(m, n)| (m.name().to_string(), json!(n))).collect::<Map<_, _>>(),
+        "classes": classes,
+        "codes": r.codes.iter().map(code_row).collect::<Vec<_>>(),
+        "enhanced_codes": r.enhanced.iter().map(code_row).collect::<Vec<_>>(),
+        "statuses": statuses,
+        "other_statuses": other,
+        "inferred_codes": r.inferred.iter().map(|i| json!({"code": i.code, "enhanced": i.enhanced, "count": i.count})).collect::<Vec<_>>(),
+        "top": r.sections.iter().map(section).collect::<Vec<_>>(),
+        "contrast": {
+            "transient": c.transient.as_ref().map(code_row),
+            "permanent": c.permanent.as_ref().map(code_row),
+            "transient_total": c.transient_total,
+            "permanent_total": c.permanent_total,
+            "differences": c.contrast.as_ref().map_or(Vec::new(), |x| x.differences.clone()),
+        },
+        "hourly": r.hourly.iter().map(|(h, n)| {
+            let mut m = Map::new();
+            m.insert("hour".into(), json!(h.to_string()));
+            for class in Class::ALL {
+                m.insert(class.label().into(), json!(n[class.index()]));
+            }
+            Value::Object(m)
+        }).collect::<Vec<_>>(),
+    })
+}

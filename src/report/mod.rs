@@ -1,0 +1,230 @@
+//! Builds a `Report` once from the final `Summary` and the knowledge base
+//! (sorted, shares computed, top codes explained), then renders it. The
+//! renderers see only the `Report`, never raw log bytes; strings that came
+//! from a log (domains, hosts, example replies) are marked by living in
+//! `Untrusted` so each renderer escapes them for its medium.
+
+pub mod csv;
+pub mod explain;
+pub mod json;
+pub mod text;
+
+use crate::aggregate::{CodeKey, LineCounts, Summary};
+use crate::code::Class;
+use crate::event::{Mta, Stage, Status};
+use crate::knowledge::Knowledge;
+use crate::pipeline::InputStatus;
+use crate::time::LogTime;
+use explain::{AnyCode, CodePage, Contrast, contrast, page};
+
+/// Text that came from a log line: valid UTF-8 (invalid bytes replaced) but
+/// otherwise as the remote side wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Untrusted(pub String);
+
+impl Untrusted {
+    fn from_bytes(b: &[u8]) -> Untrusted {
+        Untrusted(String::from_utf8_lossy(b).into_owned())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// How many codes get an explained section; also the length of the
+    /// domain and host lists in them.
+    pub top: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions { top: 10 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CodeRow {
+    pub code: AnyCode,
+    pub class: Class,
+    pub count: u64,
+    pub share: f64,
+    pub title: String,
+    pub registered: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct InferredRow {
+    pub code: String,
+    pub enhanced: Option<String>,
+    pub count: u64,
+}
+
+/// One frequent code, explained.
+#[derive(Clone, Debug)]
+pub struct CodeSection {
+    pub row: CodeRow,
+    pub page: CodePage,
+    /// Enhanced codes that came with this basic code: (code, title, count).
+    pub paired: Vec<(String, String, u64)>,
+    pub statuses: Vec<(Status, u64)>,
+    pub stages: Vec<(Stage, u64)>,
+    pub domains: Vec<(Untrusted, u64)>,
+    pub remotes: Vec<(Untrusted, u64)>,
+    pub distinct_domains: usize,
+    pub distinct_remotes: usize,
+    pub samples: Vec<Untrusted>,
+}
+
+/// The leading transient code against the leading permanent one.
+#[derive(Clone, Debug)]
+pub struct ClassContrast {
+    pub transient: Option<CodeRow>,
+    pub permanent: Option<CodeRow>,
+    pub contrast: Option<Contrast>,
+    pub transient_total: u64,
+    pub permanent_total: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub inputs: Vec<InputStatus>,
+    pub period: Option<(LogTime, LogTime)>,
+    pub lines: LineCounts,
+    pub mtas: Vec<(Mta, u64)>,
+    /// Events with a code, per class.
+    pub classes: [u64; 4],
+    pub coded_events: u64,
+    pub codes: Vec<CodeRow>,
+    pub enhanced: Vec<CodeRow>,
+    pub statuses: Vec<(Status, u64)>,
+    pub inferred: Vec<InferredRow>,
+    pub sections: Vec<CodeSection>,
+    pub class_contrast: ClassContrast,
+    pub hourly: Vec<(LogTime, [u64; 4])>,
+}
+
+fn share(n: u64, total: u64) -> f64 {
+    if total == 0 { 0.0 } else { n as f64 / total as f64 }
+}
+
+/// Sorts by count, descending, then by key, so equal counts print stably.
+fn top_n<K: Ord + Clone>(items: impl Iterator<Item = (K, u64)>, n: usize) -> Vec<(K, u64)> {
+    let mut v: Vec<(K, u64)> = items.collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
+impl Report {
+    pub fn build(summary: &Summary, inputs: Vec<InputStatus>, k: &Knowledge, opts: &ReportOptions) -> Report {
+        let coded_events: u64 = summary.classes.iter().sum();
+        let basic_total: u64 = summary.basic_counts().map(|(_, n)| n).sum();
+        let enhanced_total: u64 = summary.enhanced.values().sum();
+        let codes = top_n(summary.basic_counts(), usize::MAX)
+            .into_iter()
+            .map(|(b, n)| row(k, AnyCode::Basic(b), n, basic_total))
+            .collect();
+        let enhanced = top_n(summary.enhanced.iter().map(|(e, n)| (*e, *n)), usize::MAX)
+            .into_iter()
+            .map(|(e, n)| row(k, AnyCode::Enhanced(e), n, enhanced_total))
+            .collect();
+        let keys = top_n(summary.details.iter().map(|(key, d)| (*key, d.count)), usize::MAX);
+        let failing: Vec<(CodeKey, u64)> = keys
+            .iter()
+            .copied()
+            .filter(|(key, _)| matches!(key.class(), Class::Transient | Class::Permanent))
+            .collect();
+        let sections =
+            failing.iter().take(opts.top).map(|(key, _)| section(summary, k, *key, coded_events, opts.top)).collect();
+        let leading = |class: Class| {
+            failing.iter().find(|(key, _)| key.class() == class).map(|(key, n)| row(k, any(*key), *n, coded_events))
+        };
+        let (transient, permanent) = (leading(Class::Transient), leading(Class::Permanent));
+        let contrast = match (&transient, &permanent) {
+            (Some(t), Some(p)) => Some(contrast(k, t.code, p.code)),
+            _ => None,
+        };
+        let mut inferred: Vec<InferredRow> = summary
+            .inferred
+            .iter()
+            .map(|((b, e), n)| InferredRow { code: b.to_string(), enhanced: e.map(|e| e.to_string()), count: *n })
+            .collect();
+        inferred.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        let mut hourly: Vec<(LogTime, [u64; 4])> = summary.hourly.iter().map(|(h, c)| (*h, *c)).collect();
+        hourly.sort();
+        Report {
+            inputs,
+            period: summary.first.zip(summary.last),
+            lines: summary.lines.clone(),
+            mtas: Mta::ALL.iter().map(|m| (*m, summary.per_mta[m.index()])).collect(),
+            classes: summary.classes,
+            coded_events,
+            codes,
+            enhanced,
+            statuses: Status::ALL.iter().map(|s| (*s, summary.status(*s))).collect(),
+            inferred,
+            sections,
+            class_contrast: ClassContrast {
+                transient_total: summary.classes[Class::Transient.index()],
+                permanent_total: summary.classes[Class::Permanent.index()],
+                transient,
+                permanent,
+                contrast,
+            },
+            hourly,
+        }
+    }
+
+    /// Main statuses first, then any other status that occurred.
+    pub fn status_count(&self, s: Status) -> u64 {
+        self.statuses.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Pairs labels with counts, keeping the non-zero ones.
+fn nonzero<T: Copy>(counts: &[u64], all: &[T]) -> Vec<(T, u64)> {
+    all.iter().copied().zip(counts.iter().copied()).filter(|(_, n)| *n > 0).collect()
+}
+
+fn any(key: CodeKey) -> AnyCode {
+    match key {
+        CodeKey::Basic(b) => AnyCode::Basic(b),
+        CodeKey::Enhanced(e) => AnyCode::Enhanced(e),
+    }
+}
+
+fn row(k: &Knowledge, code: AnyCode, count: u64, total: u64) -> CodeRow {
+    let (title, registered) = match code {
+        AnyCode::Basic(b) => (k.basic_title(b), k.basic(b).is_some()),
+        AnyCode::Enhanced(e) => (k.enhanced_title(e), k.enhanced(e).is_some()),
+    };
+    CodeRow { code, class: code.class(), count, share: share(count, total), title, registered }
+}
+
+fn section(summary: &Summary, k: &Knowledge, key: CodeKey, total: u64, top: usize) -> CodeSection {
+    let d = &summary.details[&key];
+    let code = any(key);
+    let paired = top_n(d.enhanced.iter().map(|(e, n)| (*e, *n)), top.max(3))
+        .into_iter()
+        .map(|(e, n)| (e.to_string(), k.enhanced_title(e), n))
+        .collect();
+    let names = |m: &crate::aggregate::Map<Box<[u8]>, u64>| {
+        top_n(m.iter().map(|(name, n)| (name.clone(), *n)), top.clamp(3, 10))
+            .into_iter()
+            .map(|(name, n)| (Untrusted::from_bytes(&name), n))
+            .collect()
+    };
+    let mut stages: Vec<(Stage, u64)> = nonzero(&d.stages, &Stage::ALL);
+    stages.sort_by_key(|s| std::cmp::Reverse(s.1));
+    CodeSection {
+        row: row(k, code, d.count, total),
+        page: page(k, code),
+        paired,
+        statuses: nonzero(&d.statuses, &Status::ALL),
+        stages,
+        domains: names(&d.domains),
+        remotes: names(&d.remotes),
+        distinct_domains: d.domains.len(),
+        distinct_remotes: d.remotes.len(),
+        samples: d.samples.texts().map(|t| Untrusted(t.to_string())).collect(),
+    }
+}
