@@ -188,14 +188,16 @@ pub struct Contrast {
 pub fn contrast(k: &Knowledge, a: AnyCode, b: AnyCode) -> Contrast {
     let (pa, pb) = (page(k, a), page(k, b));
     let mut differences = vec![format!(
-        "{} is {} {} reply in the {} category, while {} is {} {} reply in the {} category.",
+        "{} is {} {} {} in the {} category, while {} is {} {} {} in the {} category.",
         pa.code,
         article(&pa.class_name),
         pa.class_name,
+        noun(a),
         pa.area,
         pb.code,
         article(&pb.class_name),
         pb.class_name,
+        noun(b),
         pb.area
     )];
     if pa.class == pb.class {
@@ -226,6 +228,13 @@ fn ordered<'a>(a: &'a CodePage, b: &'a CodePage) -> (Option<&'a CodePage>, Optio
         (Class::Transient, Class::Permanent) => (Some(a), Some(b)),
         (Class::Permanent, Class::Transient) => (Some(b), Some(a)),
         _ => (None, None),
+    }
+}
+
+fn noun(code: AnyCode) -> &'static str {
+    match code {
+        AnyCode::Basic(_) => "reply",
+        AnyCode::Enhanced(_) => "status",
     }
 }
 

@@ -1,0 +1,228 @@
+//! End-to-end runs of the binary on the repository's own fixtures.
+
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use predicates::prelude::*;
+
+use crate::util::{code_counts, counts, fixture, flat_stdout, json_report, map, smtpstat};
+
+fn mixed() -> String {
+    fixture("postfix-mixed.log").display().to_string()
+}
+
+#[test]
+fn json_counts_follow_the_contract() {
+    let r = json_report(&[&mixed()]);
+    assert_eq!(r["schema_version"], 1);
+    let l = &r["lines"];
+    assert_eq!((l["read"].as_u64(), l["recognized"].as_u64(), l["with_code"].as_u64()), (Some(36), Some(31), Some(19)));
+    assert_eq!((l["unrecognized"].as_u64(), l["foreign"].as_u64(), l["blank"].as_u64()), (Some(2), Some(2), Some(1)));
+    assert_eq!(
+        code_counts(&r, "codes"),
+        map(&[("550", 4), ("421", 2), ("450", 2), ("552", 2), ("250", 1), ("535", 1), ("554", 1)])
+    );
+    assert_eq!(
+        code_counts(&r, "enhanced_codes"),
+        map(&[
+            ("5.7.1", 4),
+            ("2.0.0", 3),
+            ("5.1.1", 3),
+            ("4.2.1", 1),
+            ("4.2.2", 1),
+            ("4.3.2", 1),
+            ("4.4.1", 1),
+            ("4.7.0", 1),
+            ("4.7.1", 1),
+            ("4.7.28", 1),
+            ("5.3.4", 1),
+            ("5.7.8", 1)
+        ])
+    );
+    assert_eq!(
+        counts(&r["statuses"]),
+        map(&[("sent", 3), ("deferred", 3), ("bounced", 2), ("expired", 1), ("rejected", 6)])
+    );
+    assert_eq!(counts(&r["other_statuses"]), map(&[("undeliverable", 1), ("softbounce", 1)]));
+    assert_eq!(counts(&r["classes"]), map(&[("success", 3), ("intermediate", 0), ("transient", 6), ("permanent", 10)]));
+    assert_eq!(r["inferred_codes"][0]["code"], "535");
+    assert_eq!(r["inferred_codes"][0]["count"], 1);
+    assert_eq!(r["period"]["first"], "2026-11-22T08:00:01");
+    assert_eq!(r["period"]["last"], "2026-11-22T08:12:00");
+    // The first explained code is the most frequent failure, with its context.
+    let top = &r["top"][0];
+    assert_eq!(top["code"], "550");
+    assert!(top["description"].as_str().unwrap().len() > 40);
+    assert!(top["fix"].as_str().unwrap().len() > 40);
+    let domains: Vec<&str> = top["domains"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    assert!(domains.contains(&"example.com") && domains.contains(&"outlook.com"), "{domains:?}");
+    assert_eq!(r["contrast"]["transient"]["code"], "421");
+    assert_eq!(r["contrast"]["permanent"]["code"], "550");
+}
+
+#[test]
+fn text_report_explains_and_contrasts() {
+    let text = flat_stdout(&[&mixed()]);
+    for needle in [
+        "Lines: 36 read, 31 recognised",
+        "Replies by class",
+        "Reply codes",
+        "Enhanced status codes",
+        "550 Mailbox unavailable",
+        "What it means:",
+        "When you see it:",
+        "How to fix:",
+        "Recipient domains:",
+        "Transient (4xx) vs permanent (5xx)",
+        "421 is a 4xx Transient Negative Completion reply",
+        "while 550 is a 5xx Permanent Negative Completion reply",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    // Example replies are masked.
+    assert!(!text.contains("nobody@example.com"), "{text}");
+}
+
+#[test]
+fn csv_has_a_row_per_code() {
+    let out = smtpstat().args(["--format", "csv", &mixed()]).assert().success().get_output().stdout.clone();
+    let mut rdr = csv::Reader::from_reader(&out[..]);
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(&headers.iter().take(5).collect::<Vec<_>>(), &["code", "class", "count", "share", "title"]);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 7 + 12);
+    assert_eq!(&rows[0][0], "550");
+    assert_eq!(&rows[0][2], "4");
+}
+
+#[test]
+fn gzip_stdin_and_several_files_agree() {
+    let plain = std::fs::read(fixture("postfix-mixed.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // The name says nothing: gzip is recognised by its magic bytes.
+    let gz = dir.path().join("mail.log.2");
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(&plain).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let a = json_report(&[&mixed()]);
+    let b = json_report(&[gz.to_str().unwrap()]);
+    assert_eq!(a["codes"], b["codes"]);
+    assert_eq!(a["lines"]["read"], b["lines"]["read"]);
+    assert_eq!(b["inputs"][0]["compression"], "gzip");
+
+    let piped = smtpstat().args(["-f", "json"]).write_stdin(plain.clone()).output().unwrap();
+    let piped: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(piped["codes"], a["codes"]);
+    let dash = smtpstat().args(["-f", "json", "-"]).write_stdin(plain.clone()).output().unwrap();
+    let dash: serde_json::Value = serde_json::from_slice(&dash.stdout).unwrap();
+    assert_eq!(dash["inputs"][0]["name"], "<stdin>");
+
+    let both = json_report(&[&mixed(), gz.to_str().unwrap()]);
+    assert_eq!(both["lines"]["read"], 72);
+    assert_eq!(both["statuses"]["rejected"], 12);
+}
+
+#[test]
+fn threads_and_chunk_sizes_do_not_change_the_result() {
+    let base = json_report(&["--threads", "1", &mixed()]);
+    for args in [["--threads", "2", "--chunk-size", "1"], ["--threads", "3", "--chunk-size", "700"]] {
+        let mut all: Vec<&str> = args.to_vec();
+        let m = mixed();
+        all.push(&m);
+        let r = json_report(&all);
+        assert_eq!(r["codes"], base["codes"]);
+        assert_eq!(r["enhanced_codes"], base["enhanced_codes"]);
+        assert_eq!(r["lines"], base["lines"]);
+        assert_eq!(r["top"], base["top"]);
+        assert_eq!(r["hourly"], base["hourly"]);
+    }
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    smtpstat().args(["-f", "json", "-o", out.to_str().unwrap(), &mixed()]).assert().success().stdout("");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["lines"]["read"], 36);
+    // Only the report is left in the directory: no temporary files.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn top_limits_the_explained_codes() {
+    let r = json_report(&["--top", "2", &mixed()]);
+    assert_eq!(r["top"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn explain_contrasts_two_codes() {
+    let text = flat_stdout(&["explain", "421", "502"]);
+    for needle in [
+        "421 is a 4xx Transient Negative Completion reply in the x2z Connections category, \
+         while 502 is a 5xx Permanent Negative Completion reply in the x0z Syntax category.",
+        "When each applies",
+        "How to fix",
+        "What it means",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+    let text = flat_stdout(&["explain", "221", "500"]);
+    assert!(text.contains("221 is a 2xx Positive Completion reply"), "{text}");
+    let text = flat_stdout(&["explain", "4.2.2", "5.1.1"]);
+    assert!(text.contains("4.2.2 is a 4.X.X Persistent Transient Failure status in the X.2.X Mailbox"), "{text}");
+    assert!(text.contains("5.1.1 is a 5.X.X Permanent Failure status in the X.1.X Addressing"), "{text}");
+}
+
+#[test]
+fn explain_one_code() {
+    let text = flat_stdout(&["explain", "550"]);
+    for needle in ["550 Mailbox unavailable", "What it means", "When you see it", "How to fix", "RFC 5321"] {
+        assert!(text.contains(needle), "missing {needle:?} in {text}");
+    }
+    assert!(flat_stdout(&["explain", "4.12.343"]).contains("[unregistered]"));
+}
+
+#[test]
+fn explain_rejects_malformed_codes() {
+    for bad in ["abc", "650", "5.1", "12345"] {
+        smtpstat()
+            .args(["explain", bad])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("is not an SMTP code"))
+            .stdout("");
+    }
+}
+
+#[test]
+fn codes_lists_the_knowledge_base() {
+    let out = smtpstat().args(["codes", "--class", "4"]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("421 ") && text.contains("4.2.2 "));
+    assert!(!text.contains("\n550 "));
+}
+
+#[test]
+fn missing_file_is_reported_and_the_rest_counted() {
+    let out = smtpstat().args(["-f", "json", "/nonexistent/mail.log", &mixed()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/mail.log"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["lines"]["read"], 36);
+    assert!(v["inputs"][0]["error"].is_string());
+}
+
+#[test]
+fn a_directory_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    smtpstat().arg(dir.path()).assert().code(2).stderr(predicate::str::contains("is a directory"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    smtpstat().args(["--threads", "0", "x"]).assert().code(2);
+    smtpstat().args(["--format", "xml", "x"]).assert().code(2);
+}
