@@ -117,7 +117,7 @@ fn reference_count(log: &[u8]) -> ReferenceCount {
 /// An enhanced code at the start of `s` that is not followed by a digit or a dot.
 fn enhanced_at(re: &Regex, s: &str) -> Option<String> {
     let m = re.find(s)?;
-    match s[m.end()..].as_bytes().first() {
+    match s.as_bytes()[m.end()..].first() {
         Some(c) if c.is_ascii_digit() || *c == b'.' => None,
         _ => Some(m.as_str().to_string()),
     }
