@@ -6,4 +6,5 @@ mod util;
 
 mod cli;
 mod hostile;
+mod props;
 mod truth;

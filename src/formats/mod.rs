@@ -2,6 +2,7 @@
 //! reply-code rules. A parser takes one line of bytes and returns what it
 //! says; no I/O, no allocation, no output options.
 
+mod bytes;
 pub mod postfix;
 pub mod reply;
 pub mod syslog;

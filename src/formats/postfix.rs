@@ -15,8 +15,7 @@
 //! The reply code itself is found by [`super::reply`], so a shape not listed
 //! here still counts when it carries an anchored code.
 
-use memchr::memmem;
-
+use super::bytes::{find, find_iter, rfind};
 use super::reply::{dsn_field, find_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -81,7 +80,7 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
 
 /// Offset of a `name=` field's value, when `name=` starts a field.
 fn find_field(msg: &[u8], name: &[u8]) -> Option<usize> {
-    memmem::find_iter(msg, name).find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b',')).map(|i| i + name.len())
+    find_iter(msg, name).find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b',')).map(|i| i + name.len())
 }
 
 /// The domain of `to=<local@domain>` (or `to=local@domain,`).
@@ -111,7 +110,7 @@ fn remote_host(msg: &[u8]) -> &[u8] {
         }
     }
     for marker in [&b"host "[..], b"server "] {
-        if let Some(i) = memmem::find(msg, marker) {
+        if let Some(i) = find(msg, marker) {
             let v = &msg[i + marker.len()..];
             if let Some(sp) = memchr::memchr(b' ', v) {
                 let who = &v[sp..];
@@ -125,7 +124,7 @@ fn remote_host(msg: &[u8]) -> &[u8] {
         return host_of(&msg[i..]);
     }
     for marker in [&b"connect to "[..], b"lost connection with ", b"conversation with "] {
-        if let Some(i) = memmem::find(msg, marker) {
+        if let Some(i) = find(msg, marker) {
             return host_of(&msg[i + marker.len()..]);
         }
     }
@@ -141,8 +140,8 @@ fn reject_client(msg: &[u8]) -> Option<usize> {
     let offset = msg.len() - body.len();
     // Header and body checks quote attacker text first; the client follows
     // the last ` from ` before `; from=`.
-    let limit = memmem::find(body, b"; from=").unwrap_or(body.len());
-    memmem::rfind(&body[..limit], b" from ").map(|i| offset + i + 6)
+    let limit = find(body, b"; from=").unwrap_or(body.len());
+    rfind(&body[..limit], b" from ").map(|i| offset + i + 6)
 }
 
 /// `host[ip]:port` → `host`, but `unknown[ip]` and `[ip]` → `ip`.
@@ -157,7 +156,7 @@ fn host_of(v: &[u8]) -> &[u8] {
 }
 
 fn stage(msg: &[u8]) -> Stage {
-    if let Some(i) = memmem::rfind(msg, b"(in reply to ") {
+    if let Some(i) = rfind(msg, b"(in reply to ") {
         return Stage::from_command(&msg[i + 13..]);
     }
     for prefix in [&b"reject: "[..], b"milter-reject: ", b"reject_warning: "] {
@@ -165,17 +164,16 @@ fn stage(msg: &[u8]) -> Stage {
             return Stage::from_command(cmd);
         }
     }
-    if memmem::find(msg, b"refused to talk to me").is_some() || memmem::find(msg, b"initial server greeting").is_some()
-    {
+    if find(msg, b"refused to talk to me").is_some() || find(msg, b"initial server greeting").is_some() {
         return Stage::Connect;
     }
-    if let Some(i) = memmem::find(msg, b" while sending ") {
+    if let Some(i) = find(msg, b" while sending ") {
         return Stage::from_command(&msg[i + 15..]);
     }
-    if memmem::find(msg, b"SASL authentication failed").is_some() {
+    if find(msg, b"SASL authentication failed").is_some() {
         return Stage::Auth;
     }
-    if memmem::find(msg, b"connect to ").is_some() {
+    if find(msg, b"connect to ").is_some() {
         return Stage::Connect;
     }
     Stage::Unknown
@@ -199,7 +197,7 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
         end -= 1;
     }
     for marker in [&b" (in reply to "[..], b"; from=<"] {
-        if let Some(i) = memmem::find(&tail[..end], marker) {
+        if let Some(i) = find(&tail[..end], marker) {
             end = i;
         }
     }
@@ -209,7 +207,7 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
 /// `warning: host[ip]: SASL LOGIN authentication failed: …` from smtpd.
 fn smtpd_sasl_failure(msg: &[u8]) -> Option<&[u8]> {
     let rest = msg.strip_prefix(b"warning: ")?;
-    let i = memmem::find(rest, b": SASL ")?;
+    let i = find(rest, b": SASL ")?;
     let after = &rest[i + 7..];
     let mech_end = memchr::memchr(b' ', after)?;
     after[mech_end..].starts_with(b" authentication failed").then(|| host_of(&rest[..i]))

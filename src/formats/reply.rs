@@ -5,7 +5,9 @@
 //! multi-line reply (`550-5.7.1 … 550 5.7.1 …`) are never anchored, so one
 //! reply counts once.
 
-use memchr::{memchr2_iter, memmem};
+use memchr::memchr2_iter;
+
+use super::bytes::find_iter;
 
 use crate::code::{BasicCode, EnhancedCode};
 
@@ -60,8 +62,7 @@ pub fn find_reply(msg: &[u8]) -> Reply {
 
 /// The value of the `dsn=` field, as Postfix and Sendmail write it.
 pub fn dsn_field(msg: &[u8]) -> Option<EnhancedCode> {
-    let finder = memmem::Finder::new(b"dsn=");
-    for i in finder.find_iter(msg) {
+    for i in find_iter(msg, b"dsn=") {
         if i == 0 || matches!(msg[i - 1], b' ' | b',') {
             return EnhancedCode::parse_prefix(&msg[i + 4..]).map(|(e, _)| e);
         }

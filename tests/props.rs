@@ -1,0 +1,109 @@
+//! Properties that parallelism, chunking and hostile bytes must not break.
+
+use proptest::prelude::*;
+use smtpstat::aggregate::Summary;
+use smtpstat::formats::{ParseContext, parse_line};
+use smtpstat::input::InputSpec;
+use smtpstat::pipeline::{ScanOptions, run, scan_sequential};
+use smtpstat::time::YearResolver;
+
+/// Pieces of real-shaped Postfix lines; random concatenations of them make
+/// inputs that hit every parser path, including broken ones.
+const PIECES: &[&str] = &[
+    "Nov 22 08:01:02 mx1 postfix/smtp[1501]: ",
+    "2026-11-22T08:03:00.123456+00:00 mx1 postfix/submission/smtpd[1]: ",
+    "Mar  7 01:02:03 mx postfix-out/smtp[9]: ",
+    "Nov 22 08:10:00 mx1 dovecot: ",
+    "4F2A1B3C5D: ",
+    "4XyZ1b2c3d4e5F6: ",
+    "NOQUEUE: reject: RCPT from unknown[2001:db8::25]: ",
+    "NOQUEUE: milter-reject: ",
+    "reject: header Subject: x from h[192.0.2.1]; from=<a@b> to=<c@d>: ",
+    "to=<dave@Gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.201]:25, delay=3, ",
+    "dsn=4.7.28, ",
+    "dsn=5.1.1, ",
+    "status=sent (",
+    "status=deferred (",
+    "status=bounced (",
+    "status=expired, returned to sender",
+    "host mx.example.net[192.0.2.50] said: ",
+    "550 5.1.1 <x@example.net>: unknown",
+    "550-5.7.1 first 550 5.7.1 second",
+    "421-4.7.0 [192.0.2.1      15] rate ",
+    "250 2.0.0 Ok: queued as 4F2A1B3C5D",
+    "5.7.1 Message content rejected",
+    " (in reply to RCPT TO command)",
+    ")",
+    "; from=<a@b> to=<c@example.org> proto=ESMTP",
+    "warning: unknown[192.0.2.99]: SASL LOGIN authentication failed: x",
+    "\r",
+    "\n",
+    "\n",
+    "\n",
+    "\u{1b}[31m",
+    "\u{0}",
+    ": ",
+    "=",
+    "999 ",
+];
+
+fn log_strategy() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+            1 => prop::collection::vec(any::<u8>(), 0..12),
+        ],
+        0..120,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn ctx() -> ParseContext {
+    ParseContext { years: YearResolver::fixed(2026) }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parsers_never_panic_on_arbitrary_bytes(line in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_line(&line, &ctx());
+    }
+
+    #[test]
+    fn parsers_never_panic_on_log_like_bytes(log in log_strategy()) {
+        for line in log.split(|&c| c == b'\n') {
+            let _ = parse_line(line, &ctx());
+        }
+    }
+
+    #[test]
+    fn parallel_scan_equals_sequential(log in log_strategy(), threads in 1usize..5, chunk in 1usize..400) {
+        let want = scan_sequential(&log, &ctx());
+        let opts = ScanOptions { threads, chunk_bytes: chunk, year: Some(2026) };
+        let (got, inputs) = run(vec![InputSpec::Memory("prop".into(), log.clone())], &opts).unwrap();
+        prop_assert!(inputs[0].error.is_none());
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn merge_is_associative_and_commutative(a in log_strategy(), b in log_strategy(), c in log_strategy()) {
+        let s = |x: &[u8]| scan_sequential(x, &ctx());
+        let left = s(&a).merge(s(&b)).merge(s(&c));
+        let right = s(&a).merge(s(&b).merge(s(&c)));
+        prop_assert_eq!(&left, &right);
+        prop_assert_eq!(s(&a).merge(s(&b)), s(&b).merge(s(&a)));
+        prop_assert_eq!(Summary::default().merge(s(&a)), s(&a));
+    }
+}
+
+#[test]
+fn chunks_of_one_line_give_the_same_summary() {
+    let log = std::fs::read(crate::util::fixture("postfix-mixed.log")).unwrap();
+    let want = scan_sequential(&log, &ctx());
+    for threads in [1, 2, 4] {
+        let opts = ScanOptions { threads, chunk_bytes: 1, year: Some(2026) };
+        let (got, _) = run(vec![InputSpec::Memory("fixture".into(), log.clone())], &opts).unwrap();
+        assert_eq!(got, want, "threads={threads}");
+    }
+}
