@@ -7,4 +7,5 @@ mod util;
 mod cli;
 mod hostile;
 mod props;
+mod readme;
 mod truth;

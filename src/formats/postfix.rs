@@ -35,6 +35,14 @@ pub enum Parsed<'a> {
 /// Postfix program; message-only lines must then look like Postfix to count.
 pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     let (queue_id, rest) = split_queue_id(msg);
+    if is_routine(rest) {
+        return Parsed::Line;
+    }
+    if rest.starts_with(b"to=")
+        && let Some(ev) = delivery(msg, queue_id, rest)
+    {
+        return Parsed::Event(ev);
+    }
     let reply = find_reply(msg);
     let dsn = dsn_field(rest);
     let status_at = find_field(rest, b"status=");
@@ -64,18 +72,110 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     Parsed::Event(ev)
 }
 
+/// The frequent lines that never carry an outcome: smtpd's connect,
+/// disconnect and client lines, cleanup's message-id, qmgr's queue entry
+/// and removal, postscreen's connection log.
+fn is_routine(rest: &[u8]) -> bool {
+    const ROUTINE: &[&[u8]] = &[
+        b"connect from ",
+        b"disconnect from ",
+        b"client=",
+        b"message-id=",
+        b"removed",
+        b"CONNECT from ",
+        b"PASS OLD ",
+        b"PASS NEW ",
+        b"uid=",
+    ];
+    match rest.first() {
+        Some(b'f') => rest.starts_with(b"from=<") && find_field(rest, b"status=").is_none(),
+        Some(b'c' | b'd' | b'm' | b'r' | b'C' | b'P' | b'u') => ROUTINE.iter().any(|r| rest.starts_with(r)),
+        _ => false,
+    }
+}
+
+/// A delivery agent's result, read field by field in one pass:
+/// `to=<r>, [orig_to=<o>, ]relay=h[ip]:port, delay=…, delays=…, dsn=X.Y.Z, status=word (text)`.
+/// `None` when the line does not follow that layout; the general path
+/// then reads it.
+fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Event<'a>> {
+    let mut ev = Event { queue_id, ..Event::default() };
+    let mut i = 0;
+    let status_at = loop {
+        let field = &rest[i..];
+        let eq = memchr::memchr(b'=', &field[..field.len().min(32)])?;
+        let (key, value) = (&field[..eq], &field[eq + 1..]);
+        if key == b"status" {
+            break i + eq + 1;
+        }
+        let len = if value.first() == Some(&b'<') {
+            memchr::memchr(b'>', value)? + 1
+        } else {
+            memchr::memchr(b',', value).unwrap_or(value.len())
+        };
+        let v = &value[..len];
+        match key {
+            b"to" => ev.domain = domain_of(v),
+            b"relay" if v != b"none" => ev.remote = host_of(v),
+            b"dsn" => ev.enhanced = EnhancedCode::parse(v),
+            _ => {}
+        }
+        i += eq + 1 + len;
+        if !rest[i..].starts_with(b", ") {
+            return None;
+        }
+        i += 2;
+    };
+    let status = &rest[status_at..];
+    ev.status = Some(Status::from_word(status));
+    let Some(open) = memchr::memchr(b'(', status) else {
+        return Some(ev);
+    };
+    let text = status[open + 1..].strip_suffix(b")").unwrap_or(&status[open + 1..]);
+    // The anchor `status=word (` is part of the reply rules, so the search
+    // starts at the field name.
+    let from = msg.len() - rest.len() + status_at - 7;
+    let reply = find_reply(&msg[from..]);
+    ev.basic = reply.basic;
+    ev.enhanced = ev.enhanced.or(reply.enhanced);
+    let reply_start = reply.start.map(|s| from + s);
+    ev.text = reply_text(msg, reply_start, Some(msg.len() - rest.len() + status_at));
+    ev.stage = stage(text);
+    if ev.remote.is_empty() {
+        ev.remote = remote_host(text);
+    }
+    Some(ev)
+}
+
+/// The domain of `<local@domain>` or `local@domain`.
+fn domain_of(addr: &[u8]) -> &[u8] {
+    let addr = addr.strip_prefix(b"<").unwrap_or(addr);
+    let addr = addr.strip_suffix(b">").unwrap_or(addr);
+    memchr::memrchr(b'@', addr).map_or(&[], |at| &addr[at + 1..])
+}
+
 /// Splits a leading `QUEUEID: ` or `NOQUEUE: `. Short ids are upper-case hex;
 /// long ids (`enable_long_queue_ids`) are 12 or more letters and digits with
 /// both digits and upper-case letters in them.
 pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
-    let n = msg.iter().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
+    // One pass that classifies as it goes: hex upper-case only, any digit,
+    // any upper-case letter.
+    let (mut n, mut hex_upper, mut digit, mut upper) = (0, true, false, false);
+    for &c in &msg[..msg.len().min(32)] {
+        match c {
+            b'0'..=b'9' => digit = true,
+            b'A'..=b'F' => upper = true,
+            b'G'..=b'Z' => (upper, hex_upper) = (true, false),
+            b'a'..=b'z' => hex_upper = false,
+            _ => break,
+        }
+        n += 1;
+    }
     if n < 5 || msg.get(n..n + 2) != Some(b": ") {
         return (&[], msg);
     }
     let id = &msg[..n];
-    let short = id.iter().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F'));
-    let long = n >= 12 && id.iter().any(u8::is_ascii_digit) && id.iter().any(u8::is_ascii_uppercase);
-    if short || long || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
+    if hex_upper || (n >= 12 && digit && upper) || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
 }
 
 /// Offset of a `name=` field's value, when `name=` starts a field.
@@ -88,15 +188,11 @@ fn recipient_domain(msg: &[u8]) -> &[u8] {
     let Some(i) = find_field(msg, b"to=") else { return &[] };
     let v = &msg[i..];
     let addr = if v.first() == Some(&b'<') {
-        let v = &v[1..];
-        &v[..memchr::memchr(b'>', v).unwrap_or(v.len())]
+        &v[..memchr::memchr(b'>', v).map_or(v.len(), |e| e + 1)]
     } else {
         &v[..v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len())]
     };
-    match memchr::memrchr(b'@', addr) {
-        Some(at) => &addr[at + 1..],
-        None => &[],
-    }
+    domain_of(addr)
 }
 
 /// The remote side: the relay of a delivery, the host that answered, or the

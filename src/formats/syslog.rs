@@ -42,9 +42,21 @@ fn skip_priority(line: &[u8]) -> &[u8] {
 }
 
 fn month_number(m: &[u8]) -> Option<u8> {
-    const MONTHS: [&[u8; 3]; 12] =
-        [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
-    MONTHS.iter().position(|x| x.as_slice() == m).map(|i| i as u8 + 1)
+    Some(match m {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    })
 }
 
 fn digits2(b: &[u8]) -> Option<u8> {
@@ -134,7 +146,7 @@ fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Splits `prog[pid]: message` or `prog: message`. Without a recognisable tag
 /// the program is empty and the message is the whole rest.
 fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
-    let end = rest.iter().take(128).position(|&c| matches!(c, b'[' | b':' | b' '));
+    let end = memchr::memchr3(b'[', b':', b' ', &rest[..rest.len().min(128)]);
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
             let after = &rest[e + 1..];

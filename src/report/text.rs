@@ -142,22 +142,29 @@ fn inferred(r: &Report, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// `    label: text` on one line when it fits; otherwise the label on its
+/// own line and the text wrapped below it, indented.
 fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
-    let indent = 4 + label.len() + 2;
-    let mut line = format!("    {label}: ");
-    let mut len = indent;
+    if 4 + label.chars().count() + 2 + text.chars().count() <= WIDTH {
+        return writeln!(w, "    {label}: {text}");
+    }
+    writeln!(w, "    {label}:")?;
+    let indent = 6;
+    let mut line = String::new();
     for word in text.split_whitespace() {
-        let wl = word.chars().count();
-        if len + wl + 1 > WIDTH && len > indent {
-            writeln!(w, "{}", line.trim_end())?;
-            line = " ".repeat(indent);
-            len = indent;
+        if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
+            writeln!(w, "{}{line}", " ".repeat(indent))?;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
         }
         line.push_str(word);
-        line.push(' ');
-        len += wl + 1;
     }
-    writeln!(w, "{}", line.trim_end())
+    if !line.is_empty() {
+        writeln!(w, "{}{line}", " ".repeat(indent))?;
+    }
+    Ok(())
 }
 
 fn names(list: &[(Untrusted, u64)], distinct: usize) -> String {
@@ -177,7 +184,10 @@ fn page_body(w: &mut dyn Write, p: &CodePage) -> io::Result<()> {
 
 fn section(s: &CodeSection, w: &mut dyn Write) -> io::Result<()> {
     let p = &s.page;
-    rule(w, &format!("{} {} — {}, {} events ({})", p.code, p.title, p.class.label(), s.row.count, pct(s.row.share)))?;
+    rule(
+        w,
+        &format!("{} {} — {}, {} events ({} of all)", p.code, p.title, p.class.label(), s.row.count, pct(s.row.share)),
+    )?;
     writeln!(w, "    Class: {}, category {}", p.class_name, p.area)?;
     page_body(w, p)?;
     if !s.paired.is_empty() {
@@ -246,8 +256,8 @@ pub fn render_explain(pages: &[CodePage], contrast: Option<&Contrast>, w: &mut d
         let mark = if p.registered { "" } else { " [unregistered]" };
         writeln!(w, "{} {}{mark}", p.code, p.title)?;
         writeln!(w, "{}", "-".repeat((p.code.len() + p.title.len() + 1 + mark.len()).min(WIDTH)))?;
-        writeln!(w, "    Class: {} — {}", p.class_name, p.class_action)?;
-        writeln!(w, "    Category: {}", p.area)?;
+        wrap(w, "Class", &format!("{} — {}", p.class_name, p.class_action))?;
+        wrap(w, "Category", &format!("{} — {}", p.area, p.area_meaning))?;
         page_body(w, p)?;
         if !p.pairs.is_empty() {
             wrap(w, "Usually paired with", &p.pairs.join(", "))?;
