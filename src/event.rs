@@ -8,14 +8,18 @@ use crate::time::LogTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mta {
     Postfix,
+    Exim,
+    Sendmail,
 }
 
 impl Mta {
-    pub const ALL: [Mta; 1] = [Mta::Postfix];
+    pub const ALL: [Mta; 3] = [Mta::Postfix, Mta::Exim, Mta::Sendmail];
 
     pub fn name(self) -> &'static str {
         match self {
             Mta::Postfix => "postfix",
+            Mta::Exim => "exim",
+            Mta::Sendmail => "sendmail",
         }
     }
 
@@ -38,12 +42,14 @@ pub enum Status {
     Deliverable,
     /// Postfix `soft_bounce = yes` turned a bounce into a deferral.
     SoftBounce,
+    /// Sendmail `stat=queued`: accepted for a later queue run.
+    Queued,
     /// Any other `status=` word.
     Other,
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 10] = [
         Status::Sent,
         Status::Deferred,
         Status::Bounced,
@@ -52,6 +58,7 @@ impl Status {
         Status::Undeliverable,
         Status::Deliverable,
         Status::SoftBounce,
+        Status::Queued,
         Status::Other,
     ];
     /// The statuses every report lists, in this order.
@@ -67,6 +74,7 @@ impl Status {
             Status::Undeliverable => "undeliverable",
             Status::Deliverable => "deliverable",
             Status::SoftBounce => "softbounce",
+            Status::Queued => "queued",
             Status::Other => "other",
         }
     }

@@ -12,6 +12,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::aggregate::Summary;
 use crate::error::Error;
+use crate::event::Mta;
 use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
 use crate::input::{Compression, InputSpec, open};
@@ -24,6 +25,8 @@ pub struct ScanOptions {
     pub chunk_bytes: usize,
     /// Year for stamps without one; default: from each file's mtime.
     pub year: Option<i32>,
+    /// Read every line as this MTA's; default: detect per line.
+    pub mta: Option<Mta>,
 }
 
 impl Default for ScanOptions {
@@ -32,6 +35,7 @@ impl Default for ScanOptions {
             threads: thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_bytes: DEFAULT_CHUNK,
             year: None,
+            mta: None,
         }
     }
 }
@@ -104,7 +108,7 @@ fn read_all(
             Err(e) => status.error = Some(e.to_string()),
             Ok(opened) => {
                 status.compression = opened.compression;
-                let ctx = ParseContext { years: year_resolver(opts.year, opened.modified) };
+                let ctx = ParseContext { years: year_resolver(opts.year, opened.modified), mta: opts.mta };
                 let mut reader = ChunkReader::new(opened.reader, opts.chunk_bytes, pool.clone());
                 loop {
                     match reader.next_chunk() {

@@ -3,8 +3,10 @@
 //! says; no I/O, no allocation, no output options.
 
 mod bytes;
+pub mod exim;
 pub mod postfix;
 pub mod reply;
+pub mod sendmail;
 pub mod syslog;
 
 use crate::event::{Event, Mta};
@@ -14,6 +16,19 @@ use crate::time::{LogTime, YearResolver};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ParseContext {
     pub years: YearResolver,
+    /// Read every line as this MTA's (`--mta`); `None` detects it per line.
+    pub mta: Option<Mta>,
+}
+
+/// What one MTA parser makes of a message.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed<'a> {
+    /// It reports an SMTP outcome.
+    Event(Event<'a>),
+    /// A line of this MTA without an outcome (connections, queue entries …).
+    Line,
+    /// Nothing this MTA would write.
+    Unrecognized,
 }
 
 /// How a line was classified; every line read gets exactly one.
@@ -35,39 +50,71 @@ pub struct ParsedLine<'a> {
     pub event: Option<Event<'a>>,
 }
 
-/// Classifies one line (without its `\n`; a trailing `\r` is ignored).
+/// Classifies one line (without its `\n`; a trailing `\r` is ignored). The
+/// MTA is found per line: Exim's native stamp, else the syslog program name;
+/// lines with neither are read as Postfix messages (or as `--mta` says).
 pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.iter().all(u8::is_ascii_whitespace) {
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
-    let (time, program, message) = match syslog::parse(line, &ctx.years) {
-        Some(p) => (p.time, Some(p.program), p.message),
-        None => (None, None, line),
-    };
-    let from_postfix = match program {
-        Some(p) if is_postfix_program(p) => true,
-        Some([]) | None => false,
-        Some(_) => return ParsedLine { kind: LineKind::Foreign, time, event: None },
-    };
-    match postfix::parse(message, from_postfix) {
-        postfix::Parsed::Event(mut event) => {
-            event.time = time;
-            ParsedLine { kind: LineKind::Recognized(Mta::Postfix), time, event: Some(event) }
+    let (time, mta, message) = if let Some((time, rest)) = exim::native_prefix(line) {
+        (time, Some(Mta::Exim), rest)
+    } else if let Some(p) = syslog::parse(line, &ctx.years) {
+        match program_mta(p.program) {
+            Some(mta) => (p.time, Some(mta), p.message),
+            None if p.program.is_empty() => (p.time, None, p.message),
+            None => return ParsedLine { kind: LineKind::Foreign, time: p.time, event: None },
         }
-        postfix::Parsed::Line => ParsedLine { kind: LineKind::Recognized(Mta::Postfix), time, event: None },
-        postfix::Parsed::Unrecognized => ParsedLine { kind: LineKind::Unrecognized, time, event: None },
+    } else {
+        (None, None, line)
+    };
+    let (mta, known) = match (ctx.mta, mta) {
+        (Some(forced), Some(found)) if forced != found => {
+            return ParsedLine { kind: LineKind::Foreign, time, event: None };
+        }
+        (_, Some(found)) => (found, true),
+        (Some(forced), None) => (forced, false),
+        (None, None) => (Mta::Postfix, false),
+    };
+    let parsed = match mta {
+        Mta::Postfix => postfix::parse(message, known),
+        Mta::Exim => exim::parse(message),
+        Mta::Sendmail => sendmail::parse(message),
+    };
+    match parsed {
+        Parsed::Event(mut event) => {
+            event.time = time;
+            ParsedLine { kind: LineKind::Recognized(mta), time, event: Some(event) }
+        }
+        Parsed::Line if known || mta == Mta::Postfix => {
+            ParsedLine { kind: LineKind::Recognized(mta), time, event: None }
+        }
+        _ if !known && ctx.mta.is_none_or(|m| m == Mta::Exim) && exim::is_rejectlog_continuation(line) => {
+            ParsedLine { kind: LineKind::Recognized(Mta::Exim), time, event: None }
+        }
+        Parsed::Line | Parsed::Unrecognized => ParsedLine { kind: LineKind::Unrecognized, time, event: None },
     }
 }
 
-/// `postfix/smtp`, `postfix-out/smtp`, `postfix/submission/smtpd`, and the
-/// Postfix admin commands that log under their own names.
-fn is_postfix_program(p: &[u8]) -> bool {
-    p.starts_with(b"postfix")
+/// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`
+/// and Postfix's admin commands; `exim`, `exim4`; `sendmail`, `sm-mta`,
+/// `sm-msp-queue` and the process titles Sendmail gives itself (`sm-…`).
+fn program_mta(p: &[u8]) -> Option<Mta> {
+    if p.starts_with(b"postfix")
         || matches!(
             p,
             b"postsuper" | b"postqueue" | b"postdrop" | b"postmap" | b"postalias" | b"postlogd" | b"postmulti"
         )
+    {
+        Some(Mta::Postfix)
+    } else if p.starts_with(b"exim") {
+        Some(Mta::Exim)
+    } else if p == b"sendmail" || p.starts_with(b"sm-") {
+        Some(Mta::Sendmail)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +141,7 @@ mod tests {
     #[test]
     fn events_carry_the_prefix_time() {
         let line = b"Nov 23 04:58:29 mx postfix/smtp[5]: 4F1A2: to=<a@b.example>, relay=h[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)\r";
-        let ctx = ParseContext { years: YearResolver::fixed(2026) };
+        let ctx = ParseContext { years: YearResolver::fixed(2026), mta: None };
         let ev = parse_line(line, &ctx).event.unwrap();
         assert_eq!(ev.time.unwrap().to_string(), "2026-11-23T04:58:29");
         assert_eq!(ev.text, b"250 2.0.0 Ok");

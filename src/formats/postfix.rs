@@ -15,21 +15,11 @@
 //! The reply code itself is found by [`super::reply`], so a shape not listed
 //! here still counts when it carries an anchored code.
 
+use super::Parsed;
 use super::bytes::{find, find_iter, rfind};
 use super::reply::{dsn_field, find_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
-
-/// What a Postfix message amounts to.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Parsed<'a> {
-    /// It reports an SMTP outcome.
-    Event(Event<'a>),
-    /// A Postfix line without an outcome (connect, qmgr, anvil …).
-    Line,
-    /// Nothing Postfix would write.
-    Unrecognized,
-}
 
 /// Parses one message. `from_postfix` says the syslog tag already named a
 /// Postfix program; message-only lines must then look like Postfix to count.
@@ -148,7 +138,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
 }
 
 /// The domain of `<local@domain>` or `local@domain`.
-fn domain_of(addr: &[u8]) -> &[u8] {
+pub(super) fn domain_of(addr: &[u8]) -> &[u8] {
     let addr = addr.strip_prefix(b"<").unwrap_or(addr);
     let addr = addr.strip_suffix(b">").unwrap_or(addr);
     memchr::memrchr(b'@', addr).map_or(&[], |at| &addr[at + 1..])
@@ -179,7 +169,7 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// Offset of a `name=` field's value, when `name=` starts a field.
-fn find_field(msg: &[u8], name: &[u8]) -> Option<usize> {
+pub(super) fn find_field(msg: &[u8], name: &[u8]) -> Option<usize> {
     find_iter(msg, name).find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b',')).map(|i| i + name.len())
 }
 

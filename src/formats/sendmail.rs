@@ -1,0 +1,153 @@
+//! Sendmail messages (after `sendmail[pid]: `, `sm-mta[pid]: `,
+//! `sm-msp-queue[pid]: `, or a rewritten process title such as
+//! `sm-acceptingconnections[pid]: `).
+//!
+//! Outcomes: delivery lines `QID: to=<r>,<r2>, …, relay=host [ip],
+//! dsn=X.Y.Z, [reply=…, ]stat=Sent (…)|Deferred: 421 …|User unknown`, and
+//! rejections `QID: ruleset=check_rcpt, arg1=<r>, relay=host [ip],
+//! reject=550 5.7.1 …`.
+
+use super::Parsed;
+use super::bytes::find;
+use super::postfix::{domain_of, find_field};
+use super::reply::{dsn_field, find_reply};
+use crate::event::{Event, Stage, Status};
+
+/// Splits a leading queue id (`6AN5glE8020943: `), 8 to 20 letters and digits.
+pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
+    let n = msg.iter().take(21).take_while(|c| c.is_ascii_alphanumeric()).count();
+    if (8..=20).contains(&n) && msg.get(n..n + 2) == Some(b": ") && msg[..n].iter().any(u8::is_ascii_digit) {
+        (&msg[..n], &msg[n + 2..])
+    } else {
+        (&[], msg)
+    }
+}
+
+pub fn parse(msg: &[u8]) -> Parsed<'_> {
+    let (queue_id, rest) = split_queue_id(msg);
+    let dsn = dsn_field(rest);
+    let stat_at = find_field(rest, b"stat=");
+    let status = if find_field(rest, b"reject=").is_some() {
+        Some(Status::Rejected)
+    } else {
+        stat_at.map(|i| stat_status(&rest[i..], dsn.map(|d| d.class_digit())))
+    };
+    let reply = find_reply(msg);
+    let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
+    if !ev.has_code() && ev.status.is_none() {
+        return Parsed::Line;
+    }
+    ev.domain = find_field(rest, b"to=").or_else(|| find_field(rest, b"arg1=")).map_or(&[][..], |i| {
+        let v = &rest[i..];
+        let end = v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len());
+        domain_of(&v[..end])
+    });
+    ev.remote = find_field(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
+    ev.stage = stage(rest);
+    ev.text = match (reply.start, find_field(rest, b"reply=")) {
+        (_, Some(r)) => field_value(&rest[r..], b", stat="),
+        (Some(s), None) => field_value(&msg[s..], b", "),
+        (None, None) => stat_at.map_or(&[][..], |i| &rest[i..]),
+    };
+    Parsed::Event(ev)
+}
+
+/// `Sent …` is sent, `Deferred…` deferred, anything else a bounce when the
+/// DSN is permanent (`User unknown`, `Service unavailable`), or `queued`.
+fn stat_status(stat: &[u8], dsn_class: Option<u8>) -> Status {
+    if stat.starts_with(b"Sent") {
+        Status::Sent
+    } else if stat.starts_with(b"Deferred") {
+        Status::Deferred
+    } else if dsn_class == Some(5) {
+        Status::Bounced
+    } else if stat.starts_with(b"queued") {
+        Status::Queued
+    } else {
+        Status::Other
+    }
+}
+
+/// `relay=mx.example.net. [192.0.2.1]` → `mx.example.net`; `relay=[192.0.2.1] [192.0.2.1]` → the address.
+fn relay_host(v: &[u8]) -> &[u8] {
+    let end = v.iter().position(|&c| c == b' ' || c == b',').unwrap_or(v.len());
+    let host = &v[..end];
+    let host = host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")).unwrap_or(host);
+    let host = host.strip_prefix(b"IPv6:").unwrap_or(host);
+    host.strip_suffix(b".").unwrap_or(host)
+}
+
+fn field_value<'a>(v: &'a [u8], until: &[u8]) -> &'a [u8] {
+    &v[..find(v, until).unwrap_or(v.len())]
+}
+
+fn stage(rest: &[u8]) -> Stage {
+    match find_field(rest, b"ruleset=").map(|i| &rest[i..]) {
+        Some(r) if r.starts_with(b"check_rcpt") => Stage::Rcpt,
+        Some(r) if r.starts_with(b"check_mail") => Stage::Mail,
+        Some(r) if r.starts_with(b"check_relay") => Stage::Connect,
+        Some(r) if r.starts_with(b"check_data") || r.starts_with(b"check_eom") => Stage::EndOfData,
+        Some(_) => Stage::Header,
+        None => Stage::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(msg: &str) -> Event<'_> {
+        match parse(msg.as_bytes()) {
+            Parsed::Event(e) => e,
+            other => panic!("{other:?} for {msg}"),
+        }
+    }
+
+    #[test]
+    fn deliveries_and_rejects() {
+        let e = ev(
+            "6AN5glE8020943: to=<ok@sink.example.net>, ctladdr=<alice@example.com> (1001/1001), delay=00:00:00, xdelay=00:00:00, mailer=esmtp, pri=30219, relay=[127.0.0.2] [127.0.0.2], dsn=2.0.0, stat=Sent (Ok: queued as SINK00001)",
+        );
+        assert_eq!(
+            (e.status, e.basic, e.enhanced.map(|x| x.to_string())),
+            (Some(Status::Sent), None, Some("2.0.0".into()))
+        );
+        assert_eq!(
+            (e.domain, e.remote, e.queue_id),
+            (&b"sink.example.net"[..], &b"127.0.0.2"[..], &b"6AN5glE8020943"[..])
+        );
+
+        let e = ev(
+            "u31FFPtp032300: to=<deferred2@example.com>, delay=1+00:00:15, xdelay=00:00:15, mailer=esmtp, pri=34527, relay=[93.184.216.34] [93.184.216.34], dsn=4.3.5, stat=Deferred: 451 4.3.5 Server configuration problem",
+        );
+        assert_eq!((e.status, e.basic.map(|b| b.value())), (Some(Status::Deferred), Some(451)));
+        assert_eq!(e.text, b"451 4.3.5 Server configuration problem");
+
+        let e = ev(
+            "6AN5gnJD020958: to=<r550@sink.example.net>, delay=00:00:00, mailer=esmtp, pri=30219, relay=[127.0.0.2] [127.0.0.2], dsn=5.1.1, reply=550 5.1.1 <r550@sink.example.net>: Recipient address rejected: User unknown, stat=User unknown",
+        );
+        assert_eq!((e.status, e.basic), (Some(Status::Bounced), None));
+        assert_eq!(e.text, b"550 5.1.1 <r550@sink.example.net>: Recipient address rejected: User unknown");
+
+        let e = ev(
+            "6AN5gusT021056: ruleset=check_rcpt, arg1=<someone@elsewhere.example.org>, relay=relay-attempt.example.org [127.0.0.12], reject=550 5.7.1 <someone@elsewhere.example.org>... Relaying denied. Proper authentication required.",
+        );
+        assert_eq!((e.status, e.basic.map(|b| b.value()), e.stage), (Some(Status::Rejected), Some(550), Stage::Rcpt));
+        assert_eq!((e.domain, e.remote), (&b"elsewhere.example.org"[..], &b"relay-attempt.example.org"[..]));
+
+        let e = ev("s1GNXHYB005133: to=<a@b.example>, delay=00:00:01, mailer=esmtp, pri=1, dsn=4.0.0, stat=queued");
+        assert_eq!(e.status, Some(Status::Queued));
+    }
+
+    #[test]
+    fn lines_without_outcome() {
+        for msg in [
+            "u31FFPtp032300: from=<g@gmail.com>, size=5938, class=0, nrcpts=7, msgid=<x@gmail.com>, proto=ESMTP, daemon=MTA, relay=[64.233.187.27]",
+            "s1GNXHYB005133: [190.5.230.178]: possible SMTP attack: command=AUTH, count=5",
+            "u31FFPtp032300: Milter: no active filter",
+            "starting daemon (8.17.1.9): SMTP+queueing@00:00:20",
+        ] {
+            assert_eq!(parse(msg.as_bytes()), Parsed::Line, "{msg}");
+        }
+    }
+}
