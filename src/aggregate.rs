@@ -21,8 +21,9 @@ pub const SAMPLES_PER_CODE: usize = 3;
 const SAMPLE_MAX_BYTES: usize = 400;
 
 /// What happened to every line read. `read` is the sum of `blank`,
-/// `recognized`, `foreign` and `unrecognized`; `oversized` lines are part of
-/// `unrecognized`, `with_code` part of `recognized`.
+/// `recognized`, `foreign`, `unrecognized` and `outside` (stamped outside
+/// the time window); `oversized` lines are part of `unrecognized`,
+/// `with_code` part of `recognized`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineCounts {
     pub read: u64,
@@ -34,6 +35,7 @@ pub struct LineCounts {
     pub unrecognized: u64,
     pub oversized: u64,
     pub invalid_utf8: u64,
+    pub outside: u64,
 }
 
 impl LineCounts {
@@ -47,6 +49,7 @@ impl LineCounts {
         self.unrecognized += o.unrecognized;
         self.oversized += o.oversized;
         self.invalid_utf8 += o.invalid_utf8;
+        self.outside += o.outside;
     }
 }
 

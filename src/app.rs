@@ -1,8 +1,7 @@
 //! Orchestration: runs the command the user asked for and writes its
 //! output. No parsing or counting happens here.
 
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io::Write;
 
 use crate::cli::{Cli, Command, Format};
 use crate::code::Class;
@@ -10,7 +9,9 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::knowledge::knowledge;
+use crate::output::{write_atomically, write_stdout};
 use crate::pipeline;
+use crate::pipeline::InputStatus;
 use crate::report::explain::{AnyCode, contrast, page};
 use crate::report::{Report, csv, json, text};
 use crate::sanitize::for_terminal;
@@ -24,8 +25,16 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 }
 
 fn report(cfg: Config) -> Result<Exit, Error> {
-    let (summary, inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
+    let (summary, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
     let mut exit = Exit::Ok;
+    for e in &cfg.input_errors {
+        inputs.push(InputStatus {
+            name: String::new(),
+            compression: crate::input::Compression::None,
+            bytes: 0,
+            error: Some(e.to_string()),
+        });
+    }
     for i in &inputs {
         if let Some(e) = &i.error {
             eprintln!("smtpstat: {}", for_terminal(e));
@@ -38,6 +47,9 @@ fn report(cfg: Config) -> Result<Exit, Error> {
         Format::Json => json::render(&report, w),
         Format::Csv => csv::render(&report, w),
     };
+    if let Some(dir) = &cfg.csv_dir {
+        csv::write_dir(&report, dir)?;
+    }
     match &cfg.output {
         Some(path) => write_atomically(path, render)?,
         None => write_stdout(render)?,
@@ -78,29 +90,4 @@ fn list_codes(class: Option<u8>) -> Result<Exit, Error> {
         Ok(())
     })?;
     Ok(Exit::Ok)
-}
-
-/// Writes to stdout; a closed pipe (`smtpstat … | head`) is not an error.
-fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
-    let stdout = io::stdout();
-    let mut w = BufWriter::with_capacity(64 << 10, stdout.lock());
-    let res = render(&mut w).and_then(|()| w.flush());
-    match res {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(source) => Err(Error::Write { path: "<stdout>".into(), source }),
-        Ok(()) => Ok(()),
-    }
-}
-
-/// Writes to a temporary file beside `path`, then renames it over `path`,
-/// so a failed run never leaves a half-written report.
-fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
-    let err = |source| Error::Write { path: path.display().to_string(), source };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
-    let mut w = BufWriter::new(tmp);
-    render(&mut w).and_then(|()| w.flush()).map_err(err)?;
-    let tmp = w.into_inner().map_err(|e| err(e.into_error()))?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
 }

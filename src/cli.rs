@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Counts and explains the SMTP reply codes in mail-server logs.",
     long_about = "Counts and explains the SMTP reply codes in mail-server logs.\n\n\
-        smtpstat reads Postfix logs (plain or gzip, several files into one report, or stdin), \
+        smtpstat reads Postfix, Exim and Sendmail logs (plain or compressed, rotated sets, \
+        several files into one report, or stdin), \
         extracts every reply code, and reports how many of each, which are transient (4xx, \
         retried) and which permanent (5xx, returned), where they come from, and what to do \
         about them.",
@@ -44,6 +45,15 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MtaArg {
+    /// Detect per line (syslog program name, Exim's own time stamp).
+    Auto,
+    Postfix,
+    Exim,
+    Sendmail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
@@ -67,6 +77,16 @@ pub struct ReportArgs {
     #[arg(long, value_name = "YEAR", help_heading = "Input", value_parser = clap::value_parser!(i32).range(1970..=9999))]
     pub year: Option<i32>,
 
+    /// Which MTA wrote the log.
+    ///
+    /// `auto` finds the MTA of every line, so one syslog file holding
+    /// Postfix, Exim and Sendmail lines gives one report with a per-MTA
+    /// breakdown. Naming one reads only that MTA's lines (other programs'
+    /// lines are counted as foreign) and reads lines without a syslog
+    /// prefix as that MTA's messages.
+    #[arg(long, value_enum, default_value_t = MtaArg::Auto, help_heading = "Input")]
+    pub mta: MtaArg,
+
     /// Worker threads (default: one per CPU).
     #[arg(long, short = 'j', value_name = "N", help_heading = "Input", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
@@ -75,6 +95,23 @@ pub struct ReportArgs {
     #[arg(long, value_name = "BYTES", hide = true, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     pub chunk_size: Option<u64>,
 
+    /// Count only lines stamped at or after TIME (YYYY-MM-DD[ HH:MM[:SS]]).
+    ///
+    /// Times are on the local clock; stamps that state a UTC offset are
+    /// converted to it. Lines without a time stamp always count.
+    #[arg(long, value_name = "TIME", help_heading = "Filtering")]
+    pub since: Option<String>,
+
+    /// Count only lines stamped before TIME (YYYY-MM-DD[ HH:MM[:SS]]).
+    #[arg(long, value_name = "TIME", help_heading = "Filtering")]
+    pub until: Option<String>,
+
+    /// Count only one calendar day: today, yesterday or YYYY-MM-DD.
+    ///
+    /// `--day yesterday` is the nightly cron report.
+    #[arg(long, value_name = "DAY", help_heading = "Filtering", conflicts_with_all = ["since", "until"])]
+    pub day: Option<String>,
+
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
@@ -82,6 +119,14 @@ pub struct ReportArgs {
     /// Write the report to FILE instead of stdout (replaced atomically).
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
     pub output: Option<PathBuf>,
+
+    /// Also write one CSV file per table into DIR.
+    ///
+    /// codes.csv, enhanced.csv, statuses.csv, domains.csv (one row per
+    /// recipient domain and code) and hourly.csv (events per hour and
+    /// class), each with a header row, plain numbers and ISO dates.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub csv_dir: Option<PathBuf>,
 
     /// How many failure codes to explain, and how many domains and hosts to list for each.
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Output")]
@@ -107,6 +152,9 @@ mod tests {
         assert_eq!(c.report.files.len(), 2);
         assert!(Cli::try_parse_from(["smtpstat", "--threads", "0"]).is_err());
         assert!(Cli::try_parse_from(["smtpstat", "--year", "12"]).is_err());
+        assert!(Cli::try_parse_from(["smtpstat", "--day", "yesterday", "--since", "2026-01-01"]).is_err());
+        let c = Cli::try_parse_from(["smtpstat", "--mta", "exim", "--csv-dir", "out"]).unwrap();
+        assert_eq!(c.report.mta, MtaArg::Exim);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod formats;
 pub mod input;
 pub mod knowledge;
 pub mod mask;
+pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod sanitize;

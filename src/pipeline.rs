@@ -17,7 +17,7 @@ use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
 use crate::input::{Compression, InputSpec, open};
 use crate::scan::scan_chunk;
-use crate::time::YearResolver;
+use crate::time::{LogTime, YearResolver};
 
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
@@ -27,6 +27,10 @@ pub struct ScanOptions {
     pub year: Option<i32>,
     /// Read every line as this MTA's; default: detect per line.
     pub mta: Option<Mta>,
+    /// The clock times are reported on (seconds east of UTC).
+    pub local_offset: i32,
+    /// Only lines stamped in `[start, end)` count.
+    pub window: Option<(LogTime, LogTime)>,
 }
 
 impl Default for ScanOptions {
@@ -36,6 +40,8 @@ impl Default for ScanOptions {
             chunk_bytes: DEFAULT_CHUNK,
             year: None,
             mta: None,
+            local_offset: 0,
+            window: None,
         }
     }
 }
@@ -108,7 +114,12 @@ fn read_all(
             Err(e) => status.error = Some(e.to_string()),
             Ok(opened) => {
                 status.compression = opened.compression;
-                let ctx = ParseContext { years: year_resolver(opts.year, opened.modified), mta: opts.mta };
+                let ctx = ParseContext {
+                    years: year_resolver(opts.year, opened.modified),
+                    mta: opts.mta,
+                    local_offset: opts.local_offset,
+                    window: opts.window,
+                };
                 let mut reader = ChunkReader::new(opened.reader, opts.chunk_bytes, pool.clone());
                 loop {
                     match reader.next_chunk() {
@@ -121,8 +132,8 @@ fn read_all(
                         Err(source) => {
                             let path = status.name.clone();
                             let err = match opened.compression {
-                                Compression::Gzip => Error::Decompress { path, source },
                                 Compression::None => Error::Read { path, source },
+                                _ => Error::Decompress { path, source },
                             };
                             status.error = Some(err.to_string());
                             break;

@@ -18,6 +18,13 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
             summary.lines.invalid_utf8 += 1;
         }
         let parsed = parse_line(line, ctx);
+        if let (Some((start, end)), Some(t)) = (ctx.window, parsed.time)
+            && (t < start || t >= end)
+        {
+            summary.lines.read += 1;
+            summary.lines.outside += 1;
+            return;
+        }
         summary.add_line(parsed.kind, parsed.time, parsed.event.as_ref());
     };
     for nl in memchr_iter(b'\n', chunk) {

@@ -121,9 +121,58 @@ impl Default for YearResolver {
     }
 }
 
+/// Parses a time argument on the local clock: `YYYY-MM-DD`,
+/// `YYYY-MM-DD HH:MM`, `YYYY-MM-DD HH:MM:SS` (or with a `T`).
+pub fn parse_time_arg(arg: &str) -> Option<LogTime> {
+    let b = arg.trim().as_bytes();
+    let n = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        part.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, mo, d) = (n(0..4)? as i32, n(5..7)? as u8, n(8..10)? as u8);
+    let (h, mi, s) = match b.len() {
+        10 => (0, 0, 0),
+        16 if matches!(b[10], b' ' | b'T') && b[13] == b':' => (n(11..13)?, n(14..16)?, 0),
+        19 if matches!(b[10], b' ' | b'T') && b[13] == b':' && b[16] == b':' => (n(11..13)?, n(14..16)?, n(17..19)?),
+        _ => return None,
+    };
+    LogTime::from_parts(y, mo, d, h as u8, mi as u8, s as u8)
+}
+
+/// The start of the local day that `arg` names (`today`, `yesterday`,
+/// `YYYY-MM-DD`), given today's local date.
+pub fn parse_day_arg(arg: &str, today: (i32, u8, u8)) -> Option<LogTime> {
+    let midnight = |(y, m, d): (i32, u8, u8)| LogTime::from_parts(y, m, d, 0, 0, 0);
+    match arg.trim() {
+        "today" => midnight(today),
+        "yesterday" => midnight(today).map(|t| LogTime(t.0 - 86_400)),
+        other if other.len() == 10 => parse_time_arg(other),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_arguments() {
+        let t = |s: &str| parse_time_arg(s).map(|t| t.to_string());
+        assert_eq!(t("2026-11-22").as_deref(), Some("2026-11-22T00:00:00"));
+        assert_eq!(t("2026-11-22 08:30").as_deref(), Some("2026-11-22T08:30:00"));
+        assert_eq!(t("2026-11-22T08:30:05").as_deref(), Some("2026-11-22T08:30:05"));
+        for bad in ["", "yesterday", "2026-13-01", "2026-11-22 25:00", "22/11/2026", "2026-11-22 08"] {
+            assert!(parse_time_arg(bad).is_none(), "{bad}");
+        }
+        let today = (2027, 1, 1);
+        assert_eq!(parse_day_arg("yesterday", today).unwrap().to_string(), "2026-12-31T00:00:00");
+        assert_eq!(parse_day_arg("today", today).unwrap().to_string(), "2027-01-01T00:00:00");
+        assert_eq!(parse_day_arg("2026-03-01", today).unwrap().to_string(), "2026-03-01T00:00:00");
+        assert!(parse_day_arg("2026-03-01 10:00", today).is_none());
+    }
 
     #[test]
     fn civil_round_trip() {

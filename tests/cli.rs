@@ -216,9 +216,9 @@ fn missing_file_is_reported_and_the_rest_counted() {
 }
 
 #[test]
-fn a_directory_is_an_error_not_a_panic() {
+fn an_empty_directory_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    smtpstat().arg(dir.path()).assert().code(2).stderr(predicate::str::contains("is a directory"));
+    smtpstat().arg(dir.path()).assert().code(2).stderr(predicate::str::contains("directory holds no log files"));
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn log_strategy() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn ctx() -> ParseContext {
-    ParseContext { years: YearResolver::fixed(2026), mta: None }
+    ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() }
 }
 
 proptest! {
@@ -80,7 +80,7 @@ proptest! {
     #[test]
     fn parallel_scan_equals_sequential(log in log_strategy(), threads in 1usize..5, chunk in 1usize..400) {
         let want = scan_sequential(&log, &ctx());
-        let opts = ScanOptions { threads, chunk_bytes: chunk, year: Some(2026), mta: None };
+        let opts = ScanOptions { threads, chunk_bytes: chunk, year: Some(2026), ..ScanOptions::default() };
         let (got, inputs) = run(vec![InputSpec::Memory("prop".into(), log.clone())], &opts).unwrap();
         prop_assert!(inputs[0].error.is_none());
         prop_assert_eq!(got, want);
@@ -102,7 +102,7 @@ fn chunks_of_one_line_give_the_same_summary() {
     let log = std::fs::read(crate::util::fixture("postfix-mixed.log")).unwrap();
     let want = scan_sequential(&log, &ctx());
     for threads in [1, 2, 4] {
-        let opts = ScanOptions { threads, chunk_bytes: 1, year: Some(2026), mta: None };
+        let opts = ScanOptions { threads, chunk_bytes: 1, year: Some(2026), ..ScanOptions::default() };
         let (got, _) = run(vec![InputSpec::Memory("fixture".into(), log.clone())], &opts).unwrap();
         assert_eq!(got, want, "threads={threads}");
     }

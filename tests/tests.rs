@@ -6,6 +6,7 @@ mod util;
 
 mod cli;
 mod hostile;
+mod inputs;
 mod props;
 mod readme;
 mod truth;

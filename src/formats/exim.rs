@@ -17,9 +17,9 @@ use crate::event::{Event, Stage, Status};
 use crate::time::LogTime;
 
 /// A native time stamp, with the optional zone and pid skipped. Returns the
-/// time (wall clock as written; the zone, when present, is checked only)
-/// and the rest of the line.
-pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
+/// time as written, the UTC offset in seconds when the stamp states one
+/// (`log_timezone`), and the rest of the line.
+pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
     if line.len() < 20 || line[4] != b'-' || line[7] != b'-' || line[10] != b' ' || line[13] != b':' || line[16] != b':'
     {
         return None;
@@ -38,11 +38,15 @@ pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
     }
     i += 1;
     // `+0100` / `-0500` when log_timezone is set.
+    let mut offset = None;
     if let Some(zone) = line.get(i..i + 5)
         && matches!(zone[0], b'+' | b'-')
         && zone[1..].iter().all(u8::is_ascii_digit)
         && line.get(i + 5) == Some(&b' ')
     {
+        let d = |k: usize| i32::from(zone[k] - b'0');
+        let secs = (d(1) * 10 + d(2)) * 3600 + (d(3) * 10 + d(4)) * 60;
+        offset = Some(if zone[0] == b'-' { -secs } else { secs });
         i += 6;
     }
     // `[pid] ` with log_selector +pid.
@@ -54,7 +58,7 @@ pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
         i += close + 2;
     }
     let time = LogTime::from_parts(y as i32, mo as u8, d as u8, h as u8, mi as u8, s as u8);
-    Some((time, &line[i..]))
+    Some((time, offset, &line[i..]))
 }
 
 /// Splits a message id and the space after it: old `1tEX5b-000123-AB`

@@ -18,6 +18,24 @@ pub struct ParseContext {
     pub years: YearResolver,
     /// Read every line as this MTA's (`--mta`); `None` detects it per line.
     pub mta: Option<Mta>,
+    /// The reader's UTC offset in seconds. Stamps that state their own
+    /// offset (RFC 3339, Exim's `log_timezone`) are moved to this one, so
+    /// every time in a report is on one clock; stamps without one are
+    /// taken to be on it already.
+    pub local_offset: i32,
+    /// Only lines stamped in `[start, end)` count (`--since`, `--until`, `--day`).
+    pub window: Option<(LogTime, LogTime)>,
+}
+
+impl ParseContext {
+    fn on_local_clock(&self, time: Option<LogTime>, offset: Option<i32>) -> Option<LogTime> {
+        match (time, offset) {
+            (Some(t), Some(o)) if o != self.local_offset => {
+                Some(LogTime(t.0 - i64::from(o) + i64::from(self.local_offset)))
+            }
+            (t, _) => t,
+        }
+    }
 }
 
 /// What one MTA parser makes of a message.
@@ -58,13 +76,14 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
-    let (time, mta, message) = if let Some((time, rest)) = exim::native_prefix(line) {
-        (time, Some(Mta::Exim), rest)
+    let (time, mta, message) = if let Some((time, offset, rest)) = exim::native_prefix(line) {
+        (ctx.on_local_clock(time, offset), Some(Mta::Exim), rest)
     } else if let Some(p) = syslog::parse(line, &ctx.years) {
+        let time = ctx.on_local_clock(p.time, p.offset);
         match program_mta(p.program) {
-            Some(mta) => (p.time, Some(mta), p.message),
-            None if p.program.is_empty() => (p.time, None, p.message),
-            None => return ParsedLine { kind: LineKind::Foreign, time: p.time, event: None },
+            Some(mta) => (time, Some(mta), p.message),
+            None if p.program.is_empty() => (time, None, p.message),
+            None => return ParsedLine { kind: LineKind::Foreign, time, event: None },
         }
     } else {
         (None, None, line)
@@ -141,7 +160,7 @@ mod tests {
     #[test]
     fn events_carry_the_prefix_time() {
         let line = b"Nov 23 04:58:29 mx postfix/smtp[5]: 4F1A2: to=<a@b.example>, relay=h[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)\r";
-        let ctx = ParseContext { years: YearResolver::fixed(2026), mta: None };
+        let ctx = ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() };
         let ev = parse_line(line, &ctx).event.unwrap();
         assert_eq!(ev.time.unwrap().to_string(), "2026-11-23T04:58:29");
         assert_eq!(ev.text, b"250 2.0.0 Ok");

@@ -11,6 +11,8 @@ use crate::time::{LogTime, YearResolver};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Prefix<'a> {
     pub time: Option<LogTime>,
+    /// The UTC offset the stamp states, in seconds (RFC 3339 form only).
+    pub offset: Option<i32>,
     pub host: &'a [u8],
     /// The tag before `[pid]` or `:`, e.g. `postfix/submission/smtpd`.
     pub program: &'a [u8],
@@ -21,13 +23,16 @@ pub struct Prefix<'a> {
 /// syslog time stamp.
 pub fn parse<'a>(line: &'a [u8], years: &YearResolver) -> Option<Prefix<'a>> {
     let line = skip_priority(line);
-    let (time, rest) = match line.first()? {
+    let (time, offset, rest) = match line.first()? {
         b'0'..=b'9' => rfc3339(line)?,
-        _ => classic(line, years)?,
+        _ => {
+            let (time, rest) = classic(line, years)?;
+            (time, None, rest)
+        }
     };
     let (host, rest) = split_word(rest)?;
     let (program, message) = tag(rest);
-    Some(Prefix { time, host, program, message })
+    Some(Prefix { time, offset, host, program, message })
 }
 
 fn skip_priority(line: &[u8]) -> &[u8] {
@@ -104,7 +109,7 @@ fn classic<'a>(line: &'a [u8], years: &YearResolver) -> Option<(Option<LogTime>,
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm) `.
-fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
+fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
     if line.len() < 20 || line[4] != b'-' || line[7] != b'-' || !matches!(line[10], b'T' | b't') {
         return None;
     }
@@ -121,21 +126,27 @@ fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, &[u8])> {
         }
         i += frac;
     }
-    match line.get(i)? {
-        b'Z' | b'z' => i += 1,
-        b'+' | b'-' => {
+    let offset = match line.get(i)? {
+        b'Z' | b'z' => {
+            i += 1;
+            0
+        }
+        sign @ (b'+' | b'-') => {
             let zone = line.get(i + 1..i + 6)?;
-            if zone[2] != b':' || digits2(&zone[..2])? > 23 || digits2(&zone[3..5])? > 59 {
+            let (zh, zm) = (digits2(&zone[..2])?, digits2(&zone[3..5])?);
+            if zone[2] != b':' || zh > 23 || zm > 59 {
                 return None;
             }
             i += 6;
+            let secs = i32::from(zh) * 3600 + i32::from(zm) * 60;
+            if *sign == b'-' { -secs } else { secs }
         }
         _ => return None,
-    }
+    };
     if line.get(i) != Some(&b' ') {
         return None;
     }
-    Some((LogTime::from_parts(year, month, day, h, m, s), &line[i + 1..]))
+    Some((LogTime::from_parts(year, month, day, h, m, s), Some(offset), &line[i + 1..]))
 }
 
 fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {

@@ -1,5 +1,7 @@
 //! Opens inputs: files, stdin, in-memory bytes (tests and benches), and
-//! gzip data recognised by its magic bytes rather than its name.
+//! gzip, bzip2, xz and zstd data recognised by their magic bytes rather
+//! than their names. Expands directories and globs into rotated sets read
+//! oldest first.
 
 pub mod chunk;
 
@@ -8,7 +10,9 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use bzip2::bufread::MultiBzDecoder;
 use flate2::bufread::MultiGzDecoder;
+use liblzma::bufread::XzDecoder;
 
 use crate::error::Error;
 
@@ -57,6 +61,9 @@ pub fn default_inputs() -> Result<Vec<InputSpec>, Error> {
 pub enum Compression {
     None,
     Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
 }
 
 impl Compression {
@@ -64,6 +71,20 @@ impl Compression {
         match self {
             Compression::None => "none",
             Compression::Gzip => "gzip",
+            Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// Recognises a compressed stream by its first bytes.
+    pub fn sniff(head: &[u8]) -> Compression {
+        match head {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [b'B', b'Z', b'h', b'1'..=b'9', ..] => Compression::Bzip2,
+            [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Compression::Xz,
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+            _ => Compression::None,
         }
     }
 }
@@ -88,14 +109,177 @@ pub fn open(spec: &InputSpec) -> Result<Opened, Error> {
             if meta.is_dir() {
                 return Err(Error::IsDirectory { path: name });
             }
+            if !meta.is_file() {
+                // A FIFO or device is read as a stream; nothing else is.
+                use std::os::unix::fs::FileTypeExt;
+                let ft = meta.file_type();
+                if !(ft.is_fifo() || ft.is_char_device()) {
+                    return Err(Error::Open { path: name, source: io::Error::other("not a regular file") });
+                }
+            }
             (Box::new(file), meta.modified().ok())
         }
     };
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
     let head = buffered.fill_buf().map_err(|source| Error::Read { path: name.clone(), source })?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let reader = Box::new(BufReader::with_capacity(256 << 10, MultiGzDecoder::new(buffered)));
-        return Ok(Opened { reader, compression: Compression::Gzip, modified });
+    let compression = Compression::sniff(head);
+    // Concatenated members and frames (as `cat a.gz b.gz` makes) are all read.
+    let reader: Box<dyn Read + Send> = match compression {
+        Compression::None => Box::new(buffered),
+        Compression::Gzip => Box::new(BufReader::with_capacity(256 << 10, MultiGzDecoder::new(buffered))),
+        Compression::Bzip2 => Box::new(BufReader::with_capacity(256 << 10, MultiBzDecoder::new(buffered))),
+        Compression::Xz => Box::new(BufReader::with_capacity(256 << 10, XzDecoder::new_multi_decoder(buffered))),
+        Compression::Zstd => {
+            let d = zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|source| Error::Decompress { path: name.clone(), source })?;
+            Box::new(BufReader::with_capacity(256 << 10, d))
+        }
+    };
+    Ok(Opened { reader, compression, modified })
+}
+
+/// Turns the FILE arguments into inputs: `-` is stdin, a directory stands
+/// for the files in it, a pattern with `*`, `?` or `[` that names no file is
+/// expanded. Rotated sets (`mail.log.2.gz mail.log.1 mail.log`,
+/// `maillog-20261121 maillog`) are put oldest first, whatever order the
+/// shell gave them in. Returns the inputs and the arguments that matched nothing.
+pub fn expand_args(args: &[PathBuf]) -> (Vec<InputSpec>, Vec<Error>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        if arg.as_os_str() == "-" {
+            files.push(InputSpec::Stdin);
+            continue;
+        }
+        if arg.is_dir() {
+            match std::fs::read_dir(arg) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                        .collect();
+                    if found.is_empty() {
+                        errors.push(Error::Usage(format!("{}: directory holds no log files", arg.display())));
+                    }
+                    sort_rotated(&mut found);
+                    files.extend(found.into_iter().map(InputSpec::File));
+                }
+                Err(source) => errors.push(Error::Open { path: arg.display().to_string(), source }),
+            }
+            continue;
+        }
+        let text = arg.to_string_lossy();
+        if !arg.exists() && text.contains(['*', '?', '[']) {
+            let mut found: Vec<PathBuf> = glob::glob(&text)
+                .map(|paths| paths.filter_map(Result::ok).filter(|p| p.is_file()).collect())
+                .unwrap_or_default();
+            if found.is_empty() {
+                errors.push(Error::Usage(format!("{text}: no file matches")));
+            }
+            sort_rotated(&mut found);
+            files.extend(found.into_iter().map(InputSpec::File));
+            continue;
+        }
+        files.push(InputSpec::File(arg.clone()));
     }
-    Ok(Opened { reader: Box::new(buffered), compression: Compression::None, modified })
+    order_rotated_sets(&mut files);
+    (files, errors)
+}
+
+/// Sorts paths oldest first within each rotated set.
+fn sort_rotated(paths: &mut [PathBuf]) {
+    paths.sort_by_key(|p| rotation_key(p));
+}
+
+/// Reorders file inputs so every rotated set is oldest first; stdin and
+/// in-memory inputs keep their place.
+fn order_rotated_sets(inputs: &mut [InputSpec]) {
+    let mut slots: Vec<usize> = Vec::new();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for (i, spec) in inputs.iter().enumerate() {
+        if let InputSpec::File(p) = spec {
+            slots.push(i);
+            paths.push(p.clone());
+        }
+    }
+    // Only files of one set move, within the slots that set occupies;
+    // unrelated files keep the order given.
+    let mut by_set: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+    for (idx, p) in paths.iter().enumerate() {
+        by_set.entry(rotation_key(p).0).or_default().push(idx);
+    }
+    let mut result = paths.clone();
+    for members in by_set.values() {
+        let mut sorted = members.clone();
+        sorted.sort_by_key(|&i| rotation_key(&paths[i]));
+        for (slot, src) in members.iter().zip(sorted) {
+            result[*slot] = paths[src].clone();
+        }
+    }
+    for (slot, p) in slots.into_iter().zip(result) {
+        inputs[slot] = InputSpec::File(p);
+    }
+}
+
+/// (set name, rank within the set): `mail.log.3.gz` → ("mail.log", 0, -3),
+/// `maillog-20261121.xz` → ("maillog", 1, 20261121), `mail.log` → ("mail.log", 2, 0).
+fn rotation_key(path: &Path) -> (String, u8, i64) {
+    let name = path.to_string_lossy();
+    let mut base: &str = &name;
+    for ext in [".gz", ".bz2", ".xz", ".zst", ".zstd"] {
+        if let Some(b) = base.strip_suffix(ext) {
+            base = b;
+            break;
+        }
+    }
+    if let Some((stem, n)) = base.rsplit_once('.')
+        && !n.is_empty()
+        && n.len() <= 4
+        && n.bytes().all(|c| c.is_ascii_digit())
+    {
+        return (stem.to_string(), 0, -n.parse::<i64>().unwrap_or(0));
+    }
+    if let Some((stem, d)) = base.rsplit_once('-')
+        && d.len() == 8
+        && d.bytes().all(|c| c.is_ascii_digit())
+    {
+        return (stem.to_string(), 1, d.parse().unwrap_or(0));
+    }
+    (base.to_string(), 2, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_compression() {
+        assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
+        assert_eq!(Compression::sniff(b"BZh91AY&SY"), Compression::Bzip2);
+        assert_eq!(Compression::sniff(&[0xfd, b'7', b'z', b'X', b'Z', 0]), Compression::Xz);
+        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]), Compression::Zstd);
+        assert_eq!(Compression::sniff(b"Nov 22 00:00:01 mx1"), Compression::None);
+        assert_eq!(Compression::sniff(b"BZh"), Compression::None);
+    }
+
+    #[test]
+    fn rotated_sets_are_read_oldest_first() {
+        let names = ["/l/mail.log", "/l/mail.log.1", "/l/mail.log.10.gz", "/l/mail.log.2.gz", "/l/other.log"];
+        let mut inputs: Vec<InputSpec> = names.iter().map(|n| InputSpec::File(PathBuf::from(n))).collect();
+        inputs.insert(1, InputSpec::Stdin);
+        order_rotated_sets(&mut inputs);
+        let got: Vec<String> = inputs.iter().map(InputSpec::name).collect();
+        assert_eq!(
+            got,
+            ["/l/mail.log.10.gz", "<stdin>", "/l/mail.log.2.gz", "/l/mail.log.1", "/l/mail.log", "/l/other.log"]
+        );
+        let mut dated =
+            vec![PathBuf::from("maillog"), PathBuf::from("maillog-20261122.xz"), PathBuf::from("maillog-20261121")];
+        sort_rotated(&mut dated);
+        assert_eq!(
+            dated,
+            [PathBuf::from("maillog-20261121"), PathBuf::from("maillog-20261122.xz"), PathBuf::from("maillog")]
+        );
+    }
 }

@@ -4,7 +4,11 @@
 
 use std::io::{self, Write};
 
+use std::path::Path;
+
 use super::{CodeRow, Report};
+use crate::error::Error;
+use crate::output::write_atomically;
 
 pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
@@ -24,6 +28,60 @@ fn write_row<W: Write>(out: &mut csv::Writer<W>, row: &CodeRow, kind: &str) -> i
         format!("{:.6}", row.share),
         safe_cell(&row.title).into_owned(),
         kind.to_string(),
+        row.registered.to_string(),
+    ])?;
+    Ok(())
+}
+
+/// `--csv-dir`: one file per table, each with a header row, plain numbers
+/// and ISO dates, usable as-is in a spreadsheet.
+pub fn write_dir(r: &Report, dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.display().to_string(), source })?;
+    let file = |name: &str, f: &dyn Fn(&mut csv::Writer<&mut dyn Write>) -> io::Result<()>| {
+        let path = dir.join(name);
+        write_atomically(&path, |w| {
+            let mut out = csv::Writer::from_writer(w);
+            f(&mut out)?;
+            out.flush()
+        })
+    };
+    file("codes.csv", &|out| {
+        out.write_record(["code", "class", "count", "share", "title", "registered"])?;
+        r.codes.iter().try_for_each(|row| code_record(out, row))
+    })?;
+    file("enhanced.csv", &|out| {
+        out.write_record(["code", "class", "count", "share", "title", "registered"])?;
+        r.enhanced.iter().try_for_each(|row| code_record(out, row))
+    })?;
+    file("statuses.csv", &|out| {
+        out.write_record(["status", "count"])?;
+        r.statuses.iter().try_for_each(|(s, n)| out.write_record([s.name(), &n.to_string()]).map_err(io::Error::from))
+    })?;
+    file("domains.csv", &|out| {
+        out.write_record(["domain", "code", "class", "count"])?;
+        r.domain_codes.iter().try_for_each(|(d, code, n)| {
+            out.write_record([safe_cell(&d.0).as_ref(), &code.to_string(), code.class().label(), &n.to_string()])
+                .map_err(io::Error::from)
+        })
+    })?;
+    file("hourly.csv", &|out| {
+        out.write_record(["hour", "success", "intermediate", "transient", "permanent"])?;
+        r.hourly.iter().try_for_each(|(h, c)| {
+            let mut rec = vec![h.to_string()];
+            rec.extend(c.iter().map(u64::to_string));
+            out.write_record(&rec).map_err(io::Error::from)
+        })
+    })?;
+    Ok(())
+}
+
+fn code_record(out: &mut csv::Writer<&mut dyn Write>, row: &CodeRow) -> io::Result<()> {
+    out.write_record([
+        row.code.to_string(),
+        row.class.label().to_string(),
+        row.count.to_string(),
+        format!("{:.6}", row.share),
+        safe_cell(&row.title).into_owned(),
         row.registered.to_string(),
     ])?;
     Ok(())

@@ -99,8 +99,13 @@ pub fn to_value(r: &Report) -> Value {
             "foreign": l.foreign,
             "blank": l.blank,
             "invalid_utf8": l.invalid_utf8,
+            "outside_window": l.outside,
             "bytes": l.bytes,
         },
+        "window": r.window.map(|(a, b)| json!({
+            "since": (a.0 != i64::MIN).then(|| a.to_string()),
+            "until": (b.0 != i64::MAX).then(|| b.to_string()),
+        })),
         "mtas": r.mtas.iter().map(|(m, n)| (m.name().to_string(), json!(n))).collect::<Map<_, _>>(),
         "classes": classes,
         "codes": r.codes.iter().map(code_row).collect::<Vec<_>>(),

@@ -33,11 +33,13 @@ pub struct ReportOptions {
     /// How many codes get an explained section; also the length of the
     /// domain and host lists in them.
     pub top: usize,
+    /// The time window asked for, shown in the report.
+    pub window: Option<(LogTime, LogTime)>,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { top: 10 }
+        ReportOptions { top: 10, window: None }
     }
 }
 
@@ -100,6 +102,9 @@ pub struct Report {
     pub sections: Vec<CodeSection>,
     pub class_contrast: ClassContrast,
     pub hourly: Vec<(LogTime, [u64; 4])>,
+    pub window: Option<(LogTime, LogTime)>,
+    /// Every (recipient domain, code) pair with its count, for domains.csv.
+    pub domain_codes: Vec<(Untrusted, AnyCode, u64)>,
 }
 
 fn share(n: u64, total: u64) -> f64 {
@@ -151,6 +156,12 @@ impl Report {
         inferred.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         let mut hourly: Vec<(LogTime, [u64; 4])> = summary.hourly.iter().map(|(h, c)| (*h, *c)).collect();
         hourly.sort();
+        let mut domain_codes: Vec<(Box<[u8]>, AnyCode, u64)> = summary
+            .details
+            .iter()
+            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (name.clone(), any(*key), *n)))
+            .collect();
+        domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
         Report {
             inputs,
             period: summary.first.zip(summary.last),
@@ -171,6 +182,8 @@ impl Report {
                 contrast,
             },
             hourly,
+            window: opts.window,
+            domain_codes: domain_codes.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(&d), c, n)).collect(),
         }
     }
 

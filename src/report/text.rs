@@ -22,6 +22,32 @@ pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
         section(s, w)?;
     }
     class_contrast(r, w)?;
+    hourly(r, w)?;
+    Ok(())
+}
+
+/// Events per hour and class; per day when the log spans more than two days.
+fn hourly(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+    if r.hourly.is_empty() {
+        return Ok(());
+    }
+    let daily = r.hourly.len() > 48;
+    let mut rows: Vec<(String, [u64; 4])> = Vec::new();
+    for (h, c) in &r.hourly {
+        let s = h.to_string();
+        let key = if daily { s[..10].to_string() } else { format!("{} {}", &s[..10], &s[11..16]) };
+        match rows.last_mut() {
+            Some((k, acc)) if *k == key => acc.iter_mut().zip(c).for_each(|(a, b)| *a += b),
+            _ => rows.push((key, *c)),
+        }
+    }
+    rule(w, if daily { "Events per day" } else { "Events per hour" })?;
+    writeln!(w, "  {:<16} {:>9} {:>9} {:>9}  failures", "", "2xx", "4xx", "5xx")?;
+    let max = rows.iter().map(|(_, c)| c[2] + c[3]).max().unwrap_or(0).max(1);
+    for (k, c) in rows {
+        let bar = ((c[2] + c[3]) * 30).div_ceil(max) as usize;
+        writeln!(w, "  {k:<16} {:>9} {:>9} {:>9}  {}", c[0], c[2], c[3], "#".repeat(bar))?;
+    }
     Ok(())
 }
 
@@ -57,6 +83,16 @@ fn header(r: &Report, w: &mut dyn Write) -> io::Result<()> {
         Some((a, b)) => writeln!(w, "Period:  {a} .. {b}")?,
         None => writeln!(w, "Period:  no time stamps found")?,
     }
+    if let Some((a, b)) = r.window {
+        let show = |t: crate::time::LogTime, open: i64| if t.0 == open { "…".to_string() } else { t.to_string() };
+        writeln!(
+            w,
+            "Window:  {} .. {} (exclusive); {} lines stamped outside it were skipped",
+            show(a, i64::MIN),
+            show(b, i64::MAX),
+            r.lines.outside
+        )?;
+    }
     let l = &r.lines;
     writeln!(
         w,
@@ -73,7 +109,8 @@ fn header(r: &Report, w: &mut dyn Write) -> io::Result<()> {
     if l.oversized > 0 || l.invalid_utf8 > 0 {
         writeln!(w, "         {} oversized lines skipped, {} lines with invalid UTF-8", l.oversized, l.invalid_utf8)?;
     }
-    let mtas: Vec<String> = r.mtas.iter().filter(|(_, n)| *n > 0).map(|(m, n)| format!("{} {n}", m.name())).collect();
+    let mtas: Vec<String> =
+        r.mtas.iter().filter(|(_, n)| *n > 0).map(|(m, n)| format!("{} {n} lines", m.name())).collect();
     if !mtas.is_empty() {
         writeln!(w, "MTAs:    {}", mtas.join(", "))?;
     }

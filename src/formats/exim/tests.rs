@@ -19,7 +19,7 @@ fn native_prefixes() {
         ("2026-11-23 05:50", None),
     ];
     for (line, want) in table {
-        let got = native_prefix(line.as_bytes()).map(|(t, rest)| {
+        let got = native_prefix(line.as_bytes()).map(|(t, _, rest)| {
             (t.map(|t| t.to_string()).unwrap_or_default(), String::from_utf8_lossy(rest).into_owned())
         });
         assert_eq!(got, want.map(|(t, r)| (t.to_string(), r.to_string())), "{line}");

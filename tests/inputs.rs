@@ -1,0 +1,242 @@
+//! Inputs as logrotate leaves them and as a mixed syslog holds them:
+//! every compression format, rotated sets, three MTAs in one file, time
+//! windows and year boundaries, CSV tables.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::util::{code_counts, counts, fixture, json_report, map, smtpstat};
+
+fn mixed_log() -> Vec<u8> {
+    std::fs::read(fixture("postfix-mixed.log")).unwrap()
+}
+
+fn compress(kind: &str, data: &[u8]) -> Vec<u8> {
+    match kind {
+        "gz" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "bz2" => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "xz" => {
+            let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "zst" => {
+            // With the checksum, as the zstd command writes by default.
+            let mut e = zstd::stream::Encoder::new(Vec::new(), 1).unwrap();
+            e.include_checksum(true).unwrap();
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn every_compression_format_gives_the_same_report() {
+    let plain = json_report(&[fixture("postfix-mixed.log").to_str().unwrap()]);
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, name) in [("gz", "gzip"), ("bz2", "bzip2"), ("xz", "xz"), ("zst", "zstd")] {
+        // Two concatenated members/streams, as `cat a.gz b.gz` makes, and no telling file name.
+        let mut data = compress(kind, &mixed_log());
+        data.extend(compress(kind, &mixed_log()));
+        let path = dir.path().join(format!("log-{kind}"));
+        std::fs::write(&path, data).unwrap();
+        let r = json_report(&[path.to_str().unwrap()]);
+        assert_eq!(r["inputs"][0]["compression"], name);
+        assert_eq!(r["lines"]["read"], 2 * plain["lines"]["read"].as_u64().unwrap(), "{name}");
+        let doubled: std::collections::BTreeMap<String, u64> =
+            code_counts(&plain, "codes").into_iter().map(|(k, v)| (k, 2 * v)).collect();
+        assert_eq!(code_counts(&r, "codes"), doubled, "{name}");
+    }
+}
+
+#[test]
+fn corrupt_and_truncated_archives_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = mixed_log().repeat(300);
+    for kind in ["gz", "bz2", "xz", "zst"] {
+        let data = compress(kind, &big);
+        let truncated = dir.path().join(format!("mail.log.1.{kind}"));
+        std::fs::write(&truncated, &data[..data.len() * 2 / 3]).unwrap();
+        let mut corrupt = data.clone();
+        let mid = corrupt.len() / 2;
+        corrupt[mid..mid + 64].iter_mut().for_each(|b| *b ^= 0x5a);
+        let corrupted = dir.path().join(format!("mail.log.2.{kind}"));
+        std::fs::write(&corrupted, &corrupt).unwrap();
+        for path in [&truncated, &corrupted] {
+            let out = smtpstat().args(["-f", "json", path.to_str().unwrap()]).output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{}", path.display());
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(path.file_name().unwrap().to_str().unwrap()), "{err}");
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let read = v["lines"]["read"].as_u64().unwrap();
+            // What came out before the damage is reported; a checksum at the
+            // end of a stream may only catch the damage after everything.
+            assert!(read <= 36 * 300, "{kind}: {read} lines");
+            if path == &truncated {
+                assert!(read < 36 * 300, "{kind}: {read} lines from a truncated archive");
+            }
+        }
+    }
+}
+
+fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, data).unwrap();
+    p
+}
+
+#[test]
+fn rotated_sets_by_directory_or_glob_are_read_oldest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "mail.log", &mixed_log());
+    write(d, "mail.log.1", &mixed_log());
+    write(d, "mail.log.2.gz", &compress("gz", &mixed_log()));
+    write(d, "mail.log.10.zst", &compress("zst", &mixed_log()));
+    let names = |r: &serde_json::Value| -> Vec<String> {
+        r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| Path::new(i["name"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    let want = ["mail.log.10.zst", "mail.log.2.gz", "mail.log.1", "mail.log"];
+    let by_dir = json_report(&[d.to_str().unwrap()]);
+    assert_eq!(names(&by_dir), want);
+    assert_eq!(by_dir["lines"]["read"], 4 * 36);
+    let pattern = format!("{}/mail.log*", d.display());
+    assert_eq!(names(&json_report(&[&pattern])), want);
+    // The shell's order does not matter either.
+    let shell: Vec<String> = ["mail.log", "mail.log.1", "mail.log.10.zst", "mail.log.2.gz"]
+        .iter()
+        .map(|n| d.join(n).display().to_string())
+        .collect();
+    let args: Vec<&str> = shell.iter().map(String::as_str).collect();
+    assert_eq!(names(&json_report(&args)), want);
+    // A pattern that matches nothing is an error, the rest is still reported.
+    let none = format!("{}/nothing*.log", d.display());
+    let out = smtpstat().args(["-f", "json", &none, d.join("mail.log").to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no file matches"));
+}
+
+#[test]
+fn one_syslog_with_three_mtas_and_foreign_lines() {
+    let r = json_report(&[fixture("mixed-mta.log").to_str().unwrap()]);
+    assert_eq!(counts(&r["mtas"]), map(&[("postfix", 4), ("exim", 5), ("sendmail", 3)]));
+    assert_eq!(r["lines"]["foreign"], 3);
+    assert_eq!(r["lines"]["unrecognized"], 0);
+    assert_eq!(code_counts(&r, "codes"), map(&[("550", 3), ("250", 2), ("421", 1), ("451", 1)]));
+    assert_eq!(
+        counts(&r["statuses"]),
+        map(&[("sent", 3), ("deferred", 2), ("bounced", 1), ("expired", 0), ("rejected", 3)])
+    );
+    // Forcing one MTA counts the others' lines as foreign.
+    let exim = json_report(&["--mta", "exim", fixture("mixed-mta.log").to_str().unwrap()]);
+    assert_eq!(counts(&exim["mtas"]), map(&[("postfix", 0), ("exim", 5), ("sendmail", 0)]));
+    assert_eq!(exim["lines"]["foreign"], 10);
+    let text = crate::util::flat_stdout(&[fixture("mixed-mta.log").to_str().unwrap()]);
+    assert!(text.contains("MTAs: postfix 4 lines, exim 5 lines, sendmail 3 lines"), "{text}");
+}
+
+#[test]
+fn day_since_and_until_select_lines_by_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = b"2026-11-21T23:59:59.000000+00:00 mx postfix/smtp[1]: 1A2B3C4D5E: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=5.1.1, status=bounced (host r[192.0.2.1] said: 550 5.1.1 no (in reply to RCPT TO command))
+2026-11-22T00:00:00.000000+00:00 mx postfix/smtp[1]: 1A2B3C4D5F: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+2026-11-22T12:30:00.000000+00:00 mx postfix/smtp[1]: 1A2B3C4D60: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=4.2.0, status=deferred (host r[192.0.2.1] said: 450 4.2.0 busy (in reply to RCPT TO command))
+2026-11-22T23:59:59.000000+00:00 mx postfix/smtp[1]: 1A2B3C4D61: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+2026-11-23T00:00:00.000000+00:00 mx postfix/smtp[1]: 1A2B3C4D62: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+";
+    let path = write(dir.path(), "mail.log", log);
+    let p = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let out = smtpstat()
+            .env("TZ", "UTC")
+            .env("SMTPSTAT_TODAY", "2026-11-23")
+            .args(["-f", "json"])
+            .args(extra)
+            .arg(p)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let y = run(&["--day", "yesterday"]);
+    assert_eq!(code_counts(&y, "codes"), map(&[("250", 2), ("450", 1)]));
+    assert_eq!(y["lines"]["outside_window"], 2);
+    assert_eq!(y["period"]["first"], "2026-11-22T00:00:00");
+    assert_eq!(y["window"]["since"], "2026-11-22T00:00:00");
+    assert_eq!(code_counts(&run(&["--day", "2026-11-21"]), "codes"), map(&[("550", 1)]));
+    assert_eq!(code_counts(&run(&["--day", "today"]), "codes"), map(&[("250", 1)]));
+    let w = run(&["--since", "2026-11-22 12:00", "--until", "2026-11-23"]);
+    assert_eq!(code_counts(&w, "codes"), map(&[("250", 1), ("450", 1)]));
+    // The same instants written with another offset land on the same local clock.
+    let shifted = String::from_utf8_lossy(log).replace("+00:00", "+02:00").replace("T00:00:00", "T02:00:00");
+    let path2 = write(dir.path(), "shifted.log", shifted.as_bytes());
+    let out = smtpstat().env("TZ", "UTC").args(["-f", "json", path2.to_str().unwrap()]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["period"]["last"], "2026-11-23T00:00:00");
+    for bad in [["--day", "someday"], ["--since", "yesterday"]] {
+        smtpstat().args(bad).arg(p).assert().code(2);
+    }
+}
+
+#[test]
+fn classic_stamps_get_the_right_year_across_new_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = b"Dec 30 23:10:00 mx postfix/smtp[1]: 1A2B3C4D5E: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+Dec 31 23:59:59 mx postfix/smtp[1]: 1A2B3C4D5F: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+Jan  1 00:00:01 mx postfix/smtp[1]: 1A2B3C4D60: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+Jan  2 08:00:00 mx postfix/smtp[1]: 1A2B3C4D61: to=<a@x.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)
+";
+    let path = write(dir.path(), "mail.log", log);
+    // Rotated on 2 January 2027: the modification time says which year.
+    let jan2 = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_798_848_000 + 3600 * 9);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(jan2).unwrap();
+    let r = json_report(&[path.to_str().unwrap()]);
+    assert_eq!(r["period"]["first"], "2026-12-30T23:10:00");
+    assert_eq!(r["period"]["last"], "2027-01-02T08:00:00");
+    let hours: Vec<&str> = r["hourly"].as_array().unwrap().iter().map(|h| h["hour"].as_str().unwrap()).collect();
+    assert_eq!(hours, ["2026-12-30T23:00:00", "2026-12-31T23:00:00", "2027-01-01T00:00:00", "2027-01-02T08:00:00"]);
+    // --year overrides the file's date.
+    let r = json_report(&["--year", "2020", path.to_str().unwrap()]);
+    assert_eq!(r["period"]["first"], "2020-01-01T00:00:01");
+}
+
+#[test]
+fn csv_dir_writes_one_file_per_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tables");
+    smtpstat()
+        .args(["--csv-dir", out.to_str().unwrap(), "-o", "/dev/null"])
+        .arg(fixture("postfix-mixed.log"))
+        .assert()
+        .success();
+    let read = |name: &str| -> Vec<csv::StringRecord> {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        r.records().map(Result::unwrap).collect()
+    };
+    let headers = |name: &str| csv::Reader::from_path(out.join(name)).unwrap().headers().unwrap().clone();
+    assert_eq!(headers("codes.csv").iter().take(5).collect::<Vec<_>>(), ["code", "class", "count", "share", "title"]);
+    assert_eq!(read("codes.csv").len(), 7);
+    assert_eq!(read("enhanced.csv").len(), 12);
+    let statuses = read("statuses.csv");
+    assert!(statuses.iter().any(|r| &r[0] == "rejected" && &r[1] == "6"));
+    assert_eq!(headers("domains.csv").iter().collect::<Vec<_>>(), ["domain", "code", "class", "count"]);
+    assert!(read("domains.csv").iter().any(|r| &r[0] == "example.com" && &r[1] == "550"));
+    let hourly = read("hourly.csv");
+    assert_eq!(&hourly[0][0], "2026-11-22T08:00:00");
+    let total: u64 = hourly.iter().flat_map(|r| (1..5).map(move |i| r[i].parse::<u64>().unwrap())).sum();
+    assert_eq!(total, 19);
+}
