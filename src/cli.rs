@@ -54,6 +54,14 @@ pub enum MtaArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// When stderr is a terminal and the input is large.
+    Auto,
+    Never,
+    Always,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
@@ -111,6 +119,10 @@ pub struct ReportArgs {
     /// `--day yesterday` is the nightly cron report.
     #[arg(long, value_name = "DAY", help_heading = "Filtering", conflicts_with_all = ["since", "until"])]
     pub day: Option<String>,
+
+    /// Progress bar on stderr (bytes, speed, time left).
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto, help_heading = "Output")]
+    pub progress: ProgressArg,
 
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text, help_heading = "Output")]

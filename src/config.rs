@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Format, MtaArg, ReportArgs};
+use crate::cli::{Format, MtaArg, ProgressArg, ReportArgs};
 use crate::error::Error;
 use crate::event::Mta;
 use crate::input::{InputSpec, default_inputs, expand_args};
 use crate::pipeline::ScanOptions;
+use crate::progress::When;
 use crate::report::ReportOptions;
 use crate::time::{LogTime, parse_day_arg, parse_time_arg};
 
@@ -46,6 +47,11 @@ impl Config {
             },
             local_offset,
             window,
+            progress: match args.progress {
+                ProgressArg::Auto => When::Auto,
+                ProgressArg::Never => When::Never,
+                ProgressArg::Always => When::Always,
+            },
             ..ScanOptions::default()
         };
         if let Some(t) = args.threads {

@@ -20,6 +20,7 @@ pub mod knowledge;
 pub mod mask;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod sanitize;
 pub mod scan;

@@ -15,7 +15,8 @@ use crate::error::Error;
 use crate::event::Mta;
 use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
-use crate::input::{Compression, InputSpec, open};
+use crate::input::{Compression, InputSpec, open, total_size};
+use crate::progress::{Progress, When};
 use crate::scan::scan_chunk;
 use crate::time::{LogTime, YearResolver};
 
@@ -31,6 +32,8 @@ pub struct ScanOptions {
     pub local_offset: i32,
     /// Only lines stamped in `[start, end)` count.
     pub window: Option<(LogTime, LogTime)>,
+    /// Whether to draw a progress bar on stderr.
+    pub progress: When,
 }
 
 impl Default for ScanOptions {
@@ -42,6 +45,7 @@ impl Default for ScanOptions {
             mta: None,
             local_offset: 0,
             window: None,
+            progress: When::Never,
         }
     }
 }
@@ -65,13 +69,15 @@ struct Work {
 pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<InputStatus>), Error> {
     let threads = opts.threads.max(1);
     let pool = BufferPool::default();
+    let progress = Progress::new(opts.progress, total_size(&inputs));
     let (tx, rx) = sync_channel::<Work>(threads * 2);
     let reader = {
         let pool = pool.clone();
         let opts = opts.clone();
+        let progress = progress.clone();
         thread::Builder::new()
             .name("smtpstat-reader".into())
-            .spawn(move || read_all(inputs, &opts, &pool, |w| tx.send(w).is_ok()))
+            .spawn(move || read_all(inputs, &opts, &pool, &progress, |w| tx.send(w).is_ok()))
             .map_err(|e| Error::Usage(format!("cannot start reader thread: {e}")))?
     };
     let workers = rayon::ThreadPoolBuilder::new()
@@ -89,6 +95,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
             .reduce(Summary::default, Summary::merge)
     });
     let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
+    progress.finish();
     Ok((summary, statuses))
 }
 
@@ -105,12 +112,13 @@ fn read_all(
     inputs: Vec<InputSpec>,
     opts: &ScanOptions,
     pool: &BufferPool,
+    progress: &Progress,
     mut send: impl FnMut(Work) -> bool,
 ) -> Vec<InputStatus> {
     let mut statuses = Vec::with_capacity(inputs.len());
     for spec in &inputs {
         let mut status = InputStatus { name: spec.name(), compression: Compression::None, bytes: 0, error: None };
-        match open(spec) {
+        match open(spec, progress) {
             Err(e) => status.error = Some(e.to_string()),
             Ok(opened) => {
                 status.compression = opened.compression;

@@ -15,6 +15,7 @@ use flate2::bufread::MultiGzDecoder;
 use liblzma::bufread::XzDecoder;
 
 use crate::error::Error;
+use crate::progress::Progress;
 
 /// Where log lines come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,11 +99,11 @@ pub struct Opened {
 }
 
 /// Opens an input and sniffs its compression.
-pub fn open(spec: &InputSpec) -> Result<Opened, Error> {
+pub fn open(spec: &InputSpec, progress: &Progress) -> Result<Opened, Error> {
     let name = spec.name();
     let (raw, modified): (Box<dyn Read + Send>, _) = match spec {
-        InputSpec::Stdin => (Box::new(io::stdin()), None),
-        InputSpec::Memory(_, bytes) => (Box::new(io::Cursor::new(bytes.clone())), None),
+        InputSpec::Stdin => (Box::new(progress.wrap(io::stdin())), None),
+        InputSpec::Memory(_, bytes) => (Box::new(progress.wrap(io::Cursor::new(bytes.clone()))), None),
         InputSpec::File(path) => {
             let file = File::open(path).map_err(|source| Error::Open { path: name.clone(), source })?;
             let meta = file.metadata().map_err(|source| Error::Open { path: name.clone(), source })?;
@@ -117,7 +118,7 @@ pub fn open(spec: &InputSpec) -> Result<Opened, Error> {
                     return Err(Error::Open { path: name, source: io::Error::other("not a regular file") });
                 }
             }
-            (Box::new(file), meta.modified().ok())
+            (Box::new(progress.wrap(file)), meta.modified().ok())
         }
     };
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
@@ -136,6 +137,18 @@ pub fn open(spec: &InputSpec) -> Result<Opened, Error> {
         }
     };
     Ok(Opened { reader, compression, modified })
+}
+
+/// The bytes the inputs hold on disk, when every one has a known size.
+pub fn total_size(inputs: &[InputSpec]) -> Option<u64> {
+    inputs
+        .iter()
+        .map(|i| match i {
+            InputSpec::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            InputSpec::Memory(_, b) => Some(b.len() as u64),
+            InputSpec::Stdin => None,
+        })
+        .sum()
 }
 
 /// Turns the FILE arguments into inputs: `-` is stdin, a directory stands
