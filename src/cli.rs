@@ -72,9 +72,11 @@ pub enum Format {
 pub struct ReportArgs {
     /// Log files to read; `-` is stdin. Several files make one report.
     ///
-    /// Gzip files are recognised by their content, not their name. Without
+    /// Compressed files (gzip, bzip2, xz, zstd) are recognised by their
+    /// content, not their name. A directory stands for the files in it and a
+    /// quoted glob is expanded; rotated sets are read oldest first. Without
     /// FILE, a piped stdin is read; otherwise /var/log/mail.log, then
-    /// /var/log/maillog.
+    /// /var/log/maillog, then /var/log/exim4/mainlog.
     #[arg(value_name = "FILE", help_heading = "Input")]
     pub files: Vec<PathBuf>,
 

@@ -1,56 +1,60 @@
-//! Substring search tuned for log lines: most haystacks are a few hundred
-//! bytes, where building a `memmem` searcher costs more than the search.
-//! Short haystacks use memchr on the needle's first byte and compare; long
-//! ones (rare, possibly hostile) use `memmem`, which stays linear.
+//! Substring search for literal needles, with each searcher built once per
+//! call site: building a `memmem::Finder` costs more than searching a log
+//! line, and a plain first-byte scan stumbles over common bytes such as
+//! spaces. The finders pick rare bytes of the needle and search with SIMD,
+//! in linear time whatever the line holds.
 
-use memchr::{memchr_iter, memmem, memrchr_iter};
-
-const SHORT: usize = 512;
-
-/// Offset of the first `needle` in `hay`.
-#[inline]
-pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() > SHORT {
-        return memmem::find(hay, needle);
-    }
-    let (&first, rest) = needle.split_first()?;
-    memchr_iter(first, hay).find(|&i| hay[i + 1..].starts_with(rest))
+/// `find!(hay, b"needle")`: offset of the first occurrence.
+macro_rules! find {
+    ($hay:expr, $needle:expr) => {{
+        static FINDER: ::std::sync::LazyLock<::memchr::memmem::Finder<'static>> =
+            ::std::sync::LazyLock::new(|| ::memchr::memmem::Finder::new($needle));
+        FINDER.find($hay)
+    }};
 }
 
-/// Offset of the last `needle` in `hay`.
-#[inline]
-pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if hay.len() > SHORT {
-        return memmem::rfind(hay, needle);
-    }
-    let (&first, rest) = needle.split_first()?;
-    memrchr_iter(first, hay).find(|&i| hay[i + 1..].starts_with(rest))
+/// `rfind!(hay, b"needle")`: offset of the last occurrence.
+macro_rules! rfind {
+    ($hay:expr, $needle:expr) => {{
+        static FINDER: ::std::sync::LazyLock<::memchr::memmem::FinderRev<'static>> =
+            ::std::sync::LazyLock::new(|| ::memchr::memmem::FinderRev::new($needle));
+        FINDER.rfind($hay)
+    }};
 }
 
-/// Every offset of `needle` in `hay`, in order.
-pub fn find_iter<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let i = from + find(hay.get(from..)?, needle)?;
-        from = i + 1;
-        Some(i)
-    })
+/// `find_iter!(hay, b"needle")`: every occurrence, in order.
+macro_rules! find_iter {
+    ($hay:expr, $needle:expr) => {{
+        static FINDER: ::std::sync::LazyLock<::memchr::memmem::Finder<'static>> =
+            ::std::sync::LazyLock::new(|| ::memchr::memmem::Finder::new($needle));
+        FINDER.find_iter($hay)
+    }};
 }
+
+/// `find_field!(msg, b"name=")`: offset of the value of a `name=` field,
+/// where `name=` starts the message or follows a space or a comma.
+macro_rules! find_field {
+    ($msg:expr, $name:expr) => {{
+        let msg: &[u8] = $msg;
+        $crate::formats::bytes::find_iter!(msg, $name)
+            .find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b','))
+            .map(|i| i + $name.len())
+    }};
+}
+
+pub(crate) use {find, find_field, find_iter, rfind};
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn agrees_with_memmem() {
+    fn finds_literals() {
         let long = "x".repeat(600) + "needle" + &"y".repeat(10) + "needle";
-        for hay in ["", "n", "needle", "a needle in a needle stack", "needl", long.as_str()] {
-            for needle in ["needle", "n", "e", " in ", "zz"] {
-                let (h, n) = (hay.as_bytes(), needle.as_bytes());
-                assert_eq!(find(h, n), memmem::find(h, n), "{hay} {needle}");
-                assert_eq!(rfind(h, n), memmem::rfind(h, n), "{hay} {needle}");
-                assert_eq!(find_iter(h, n).collect::<Vec<_>>(), memmem::find_iter(h, n).collect::<Vec<_>>());
-            }
+        for (hay, first, last) in
+            [("", None, None), ("a needle in a needle", Some(2), Some(14)), (long.as_str(), Some(600), Some(616))]
+        {
+            assert_eq!(find!(hay.as_bytes(), b"needle"), first);
+            assert_eq!(rfind!(hay.as_bytes(), b"needle"), last);
+            assert_eq!(find_iter!(hay.as_bytes(), b"needle").count(), usize::from(first.is_some()) * 2);
         }
     }
 }

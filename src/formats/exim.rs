@@ -136,7 +136,7 @@ fn rejected(msg: &[u8]) -> bool {
         b"DATA",
         b"from",
     ];
-    find_iter(msg, b"rejected ").any(|i| {
+    find_iter!(msg, b"rejected ").any(|i| {
         let next = &msg[i + 9..];
         WHAT.iter().any(|w| next.starts_with(w) && matches!(next.get(w.len()), None | Some(b' ' | b':')))
     })
@@ -157,7 +157,7 @@ fn recipient_domain(after_flag: &[u8]) -> &[u8] {
 
 /// `rejected RCPT <user@domain>: …`
 fn rejected_recipient_domain(rest: &[u8]) -> &[u8] {
-    let Some(i) = find(rest, b"rejected RCPT <") else { return &[] };
+    let Some(i) = find!(rest, b"rejected RCPT <") else { return &[] };
     let v = &rest[i + 14..];
     let end = memchr::memchr(b'>', v).map_or(v.len(), |e| e + 1);
     super::postfix::domain_of(&v[..end])
@@ -165,9 +165,9 @@ fn rejected_recipient_domain(rest: &[u8]) -> &[u8] {
 
 /// `H=host [ip]`, `H=(helo) [ip]`, `authenticator failed for host (helo) [ip]`.
 fn remote(rest: &[u8]) -> &[u8] {
-    let start = match find(rest, b"H=") {
+    let start = match find!(rest, b"H=") {
         Some(i) if i == 0 || rest[i - 1] == b' ' => i + 2,
-        _ => match find(rest, b" failed for ") {
+        _ => match find!(rest, b" failed for ") {
             Some(i) => i + 12,
             None => return &[],
         },
@@ -179,7 +179,7 @@ fn remote(rest: &[u8]) -> &[u8] {
         return name;
     }
     // Only a HELO name in parentheses, or a bare address: use the address.
-    let open = if name.starts_with(b"[") { Some(0) } else { find(v, b" [").map(|i| i + 1) };
+    let open = if name.starts_with(b"[") { Some(0) } else { find!(v, b" [").map(|i| i + 1) };
     match open {
         Some(open) => {
             let inner = &v[open + 1..];
@@ -192,8 +192,8 @@ fn remote(rest: &[u8]) -> &[u8] {
 /// The command a reply answered: from `after RCPT TO:`, `after pipelined
 /// MAIL FROM:`, `rejected RCPT`, `rejected after DATA`, whichever comes first.
 fn stage(rest: &[u8]) -> Stage {
-    let after = find(rest, b" after ").map(|i| (i, i + 7));
-    let rejected = find(rest, b"rejected ").map(|i| (i, i + 9));
+    let after = find!(rest, b" after ").map(|i| (i, i + 7));
+    let rejected = find!(rest, b"rejected ").map(|i| (i, i + 9));
     let first = match (after, rejected) {
         (Some(a), Some(r)) => Some(if a.0 < r.0 { a } else { r }),
         (a, r) => a.or(r),
@@ -203,7 +203,7 @@ fn stage(rest: &[u8]) -> Stage {
         let cmd = cmd.strip_prefix(b"after ").unwrap_or(cmd);
         return Stage::from_command(cmd.strip_prefix(b"pipelined ").unwrap_or(cmd));
     }
-    if find(rest, b"authenticator failed").is_some() {
+    if find!(rest, b"authenticator failed").is_some() {
         return Stage::Auth;
     }
     Stage::Unknown

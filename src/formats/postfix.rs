@@ -16,7 +16,7 @@
 //! here still counts when it carries an anchored code.
 
 use super::Parsed;
-use super::bytes::{find, find_iter, rfind};
+use super::bytes::{find, find_field, rfind};
 use super::reply::{dsn_field, find_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -35,7 +35,7 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     }
     let reply = find_reply(msg);
     let dsn = dsn_field(rest);
-    let status_at = find_field(rest, b"status=");
+    let status_at = find_field!(rest, b"status=");
     let mut status = status_at.map(|i| Status::from_word(&rest[i..]));
     let rejected = (!queue_id.is_empty() && rest.starts_with(b"reject: ")) || rest.starts_with(b"milter-reject: ");
     if status.is_none() && rejected {
@@ -78,7 +78,7 @@ fn is_routine(rest: &[u8]) -> bool {
         b"uid=",
     ];
     match rest.first() {
-        Some(b'f') => rest.starts_with(b"from=<") && find_field(rest, b"status=").is_none(),
+        Some(b'f') => rest.starts_with(b"from=<") && find_field!(rest, b"status=").is_none(),
         Some(b'c' | b'd' | b'm' | b'r' | b'C' | b'P' | b'u') => ROUTINE.iter().any(|r| rest.starts_with(r)),
         _ => false,
     }
@@ -130,9 +130,13 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     ev.enhanced = ev.enhanced.or(reply.enhanced);
     let reply_start = reply.start.map(|s| from + s);
     ev.text = reply_text(msg, reply_start, Some(msg.len() - rest.len() + status_at));
-    ev.stage = stage(text);
-    if ev.remote.is_empty() {
-        ev.remote = remote_host(text);
+    // A delivery that succeeded needs no stage or peer from its text; most
+    // deliveries do, so this is worth skipping.
+    if ev.status != Some(Status::Sent) {
+        ev.stage = stage(text);
+        if ev.remote.is_empty() {
+            ev.remote = remote_host(text);
+        }
     }
     Some(ev)
 }
@@ -168,14 +172,9 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
     if hex_upper || (n >= 12 && digit && upper) || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
 }
 
-/// Offset of a `name=` field's value, when `name=` starts a field.
-pub(super) fn find_field(msg: &[u8], name: &[u8]) -> Option<usize> {
-    find_iter(msg, name).find(|&i| i == 0 || matches!(msg[i - 1], b' ' | b',')).map(|i| i + name.len())
-}
-
 /// The domain of `to=<local@domain>` (or `to=local@domain,`).
 fn recipient_domain(msg: &[u8]) -> &[u8] {
-    let Some(i) = find_field(msg, b"to=") else { return &[] };
+    let Some(i) = find_field!(msg, b"to=") else { return &[] };
     let v = &msg[i..];
     let addr = if v.first() == Some(&b'<') {
         &v[..memchr::memchr(b'>', v).map_or(v.len(), |e| e + 1)]
@@ -188,33 +187,30 @@ fn recipient_domain(msg: &[u8]) -> &[u8] {
 /// The remote side: the relay of a delivery, the host that answered, or the
 /// client that was rejected.
 fn remote_host(msg: &[u8]) -> &[u8] {
-    if let Some(i) = find_field(msg, b"relay=") {
+    if let Some(i) = find_field!(msg, b"relay=") {
         let v = &msg[i..];
         let v = &v[..v.iter().position(|&c| c == b',').unwrap_or(v.len())];
         if v != b"none" {
             return host_of(v);
         }
     }
-    for marker in [&b"host "[..], b"server "] {
-        if let Some(i) = find(msg, marker) {
-            let v = &msg[i + marker.len()..];
-            if let Some(sp) = memchr::memchr(b' ', v) {
-                let who = &v[sp..];
-                if who.starts_with(b" said: ") || who.starts_with(b" refused to talk to me: ") {
-                    return host_of(&v[..sp]);
-                }
+    for at in [find!(msg, b"host ").map(|i| i + 5), find!(msg, b"server ").map(|i| i + 7)].into_iter().flatten() {
+        let v = &msg[at..];
+        if let Some(sp) = memchr::memchr(b' ', v) {
+            let who = &v[sp..];
+            if who.starts_with(b" said: ") || who.starts_with(b" refused to talk to me: ") {
+                return host_of(&v[..sp]);
             }
         }
     }
     if let Some(i) = reject_client(msg) {
         return host_of(&msg[i..]);
     }
-    for marker in [&b"connect to "[..], b"lost connection with ", b"conversation with "] {
-        if let Some(i) = find(msg, marker) {
-            return host_of(&msg[i + marker.len()..]);
-        }
-    }
-    &[]
+    let peer = find!(msg, b"connect to ")
+        .map(|i| i + 11)
+        .or_else(|| find!(msg, b"lost connection with ").map(|i| i + 21))
+        .or_else(|| find!(msg, b"conversation with ").map(|i| i + 18));
+    peer.map_or(&[], |at| host_of(&msg[at..]))
 }
 
 /// Offset of the client in `reject: CMD from client[ip]…`.
@@ -226,8 +222,8 @@ fn reject_client(msg: &[u8]) -> Option<usize> {
     let offset = msg.len() - body.len();
     // Header and body checks quote attacker text first; the client follows
     // the last ` from ` before `; from=`.
-    let limit = find(body, b"; from=").unwrap_or(body.len());
-    rfind(&body[..limit], b" from ").map(|i| offset + i + 6)
+    let limit = find!(body, b"; from=").unwrap_or(body.len());
+    rfind!(&body[..limit], b" from ").map(|i| offset + i + 6)
 }
 
 /// `host[ip]:port` → `host`, but `unknown[ip]` and `[ip]` → `ip`.
@@ -242,7 +238,7 @@ fn host_of(v: &[u8]) -> &[u8] {
 }
 
 fn stage(msg: &[u8]) -> Stage {
-    if let Some(i) = rfind(msg, b"(in reply to ") {
+    if let Some(i) = rfind!(msg, b"(in reply to ") {
         return Stage::from_command(&msg[i + 13..]);
     }
     for prefix in [&b"reject: "[..], b"milter-reject: ", b"reject_warning: "] {
@@ -250,16 +246,16 @@ fn stage(msg: &[u8]) -> Stage {
             return Stage::from_command(cmd);
         }
     }
-    if find(msg, b"refused to talk to me").is_some() || find(msg, b"initial server greeting").is_some() {
+    if find!(msg, b"refused to talk to me").is_some() || find!(msg, b"initial server greeting").is_some() {
         return Stage::Connect;
     }
-    if let Some(i) = find(msg, b" while sending ") {
+    if let Some(i) = find!(msg, b" while sending ") {
         return Stage::from_command(&msg[i + 15..]);
     }
-    if find(msg, b"SASL authentication failed").is_some() {
+    if find!(msg, b"SASL authentication failed").is_some() {
         return Stage::Auth;
     }
-    if find(msg, b"connect to ").is_some() {
+    if find!(msg, b"connect to ").is_some() {
         return Stage::Connect;
     }
     Stage::Unknown
@@ -282,10 +278,11 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
     if status_value.is_some() && tail.ends_with(b")") {
         end -= 1;
     }
-    for marker in [&b" (in reply to "[..], b"; from=<"] {
-        if let Some(i) = find(&tail[..end], marker) {
-            end = i;
-        }
+    if let Some(i) = find!(&tail[..end], b" (in reply to ") {
+        end = i;
+    }
+    if let Some(i) = find!(&tail[..end], b"; from=<") {
+        end = i;
     }
     &tail[..end]
 }
@@ -293,7 +290,7 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
 /// `warning: host[ip]: SASL LOGIN authentication failed: …` from smtpd.
 fn smtpd_sasl_failure(msg: &[u8]) -> Option<&[u8]> {
     let rest = msg.strip_prefix(b"warning: ")?;
-    let i = find(rest, b": SASL ")?;
+    let i = find!(rest, b": SASL ")?;
     let after = &rest[i + 7..];
     let mech_end = memchr::memchr(b' ', after)?;
     after[mech_end..].starts_with(b" authentication failed").then(|| host_of(&rest[..i]))

@@ -62,7 +62,7 @@ pub fn find_reply(msg: &[u8]) -> Reply {
 
 /// The value of the `dsn=` field, as Postfix and Sendmail write it.
 pub fn dsn_field(msg: &[u8]) -> Option<EnhancedCode> {
-    for i in find_iter(msg, b"dsn=") {
+    for i in find_iter!(msg, b"dsn=") {
         if i == 0 || matches!(msg[i - 1], b' ' | b',') {
             return EnhancedCode::parse_prefix(&msg[i + 4..]).map(|(e, _)| e);
         }

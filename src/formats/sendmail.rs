@@ -8,8 +8,8 @@
 //! reject=550 5.7.1 …`.
 
 use super::Parsed;
-use super::bytes::find;
-use super::postfix::{domain_of, find_field};
+use super::bytes::{find, find_field};
+use super::postfix::domain_of;
 use super::reply::{dsn_field, find_reply};
 use crate::event::{Event, Stage, Status};
 
@@ -26,8 +26,8 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
 pub fn parse(msg: &[u8]) -> Parsed<'_> {
     let (queue_id, rest) = split_queue_id(msg);
     let dsn = dsn_field(rest);
-    let stat_at = find_field(rest, b"stat=");
-    let status = if find_field(rest, b"reject=").is_some() {
+    let stat_at = find_field!(rest, b"stat=");
+    let status = if find_field!(rest, b"reject=").is_some() {
         Some(Status::Rejected)
     } else {
         stat_at.map(|i| stat_status(&rest[i..], dsn.map(|d| d.class_digit())))
@@ -37,16 +37,16 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     if !ev.has_code() && ev.status.is_none() {
         return Parsed::Line;
     }
-    ev.domain = find_field(rest, b"to=").or_else(|| find_field(rest, b"arg1=")).map_or(&[][..], |i| {
+    ev.domain = find_field!(rest, b"to=").or_else(|| find_field!(rest, b"arg1=")).map_or(&[][..], |i| {
         let v = &rest[i..];
         let end = v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len());
         domain_of(&v[..end])
     });
-    ev.remote = find_field(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
+    ev.remote = find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
     ev.stage = stage(rest);
-    ev.text = match (reply.start, find_field(rest, b"reply=")) {
-        (_, Some(r)) => field_value(&rest[r..], b", stat="),
-        (Some(s), None) => field_value(&msg[s..], b", "),
+    ev.text = match (reply.start, find_field!(rest, b"reply=")) {
+        (_, Some(r)) => until(&rest[r..], find!(&rest[r..], b", stat=")),
+        (Some(s), None) => until(&msg[s..], find!(&msg[s..], b", ")),
         (None, None) => stat_at.map_or(&[][..], |i| &rest[i..]),
     };
     Parsed::Event(ev)
@@ -77,12 +77,12 @@ fn relay_host(v: &[u8]) -> &[u8] {
     host.strip_suffix(b".").unwrap_or(host)
 }
 
-fn field_value<'a>(v: &'a [u8], until: &[u8]) -> &'a [u8] {
-    &v[..find(v, until).unwrap_or(v.len())]
+fn until(v: &[u8], end: Option<usize>) -> &[u8] {
+    &v[..end.unwrap_or(v.len())]
 }
 
 fn stage(rest: &[u8]) -> Stage {
-    match find_field(rest, b"ruleset=").map(|i| &rest[i..]) {
+    match find_field!(rest, b"ruleset=").map(|i| &rest[i..]) {
         Some(r) if r.starts_with(b"check_rcpt") => Stage::Rcpt,
         Some(r) if r.starts_with(b"check_mail") => Stage::Mail,
         Some(r) if r.starts_with(b"check_relay") => Stage::Connect,

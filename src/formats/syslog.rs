@@ -47,19 +47,24 @@ fn skip_priority(line: &[u8]) -> &[u8] {
 }
 
 fn month_number(m: &[u8]) -> Option<u8> {
-    Some(match m {
-        b"Jan" => 1,
-        b"Feb" => 2,
-        b"Mar" => 3,
-        b"Apr" => 4,
-        b"May" => 5,
-        b"Jun" => 6,
-        b"Jul" => 7,
-        b"Aug" => 8,
-        b"Sep" => 9,
-        b"Oct" => 10,
-        b"Nov" => 11,
-        b"Dec" => 12,
+    // One integer compare per month instead of a byte-slice compare.
+    let key = u32::from(*m.first()?) << 16 | u32::from(*m.get(1)?) << 8 | u32::from(*m.get(2)?);
+    const fn k(m: &[u8; 3]) -> u32 {
+        (m[0] as u32) << 16 | (m[1] as u32) << 8 | m[2] as u32
+    }
+    Some(match key {
+        x if x == k(b"Jan") => 1,
+        x if x == k(b"Feb") => 2,
+        x if x == k(b"Mar") => 3,
+        x if x == k(b"Apr") => 4,
+        x if x == k(b"May") => 5,
+        x if x == k(b"Jun") => 6,
+        x if x == k(b"Jul") => 7,
+        x if x == k(b"Aug") => 8,
+        x if x == k(b"Sep") => 9,
+        x if x == k(b"Oct") => 10,
+        x if x == k(b"Nov") => 11,
+        x if x == k(b"Dec") => 12,
         _ => return None,
     })
 }
@@ -150,6 +155,7 @@ fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
 }
 
 fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    // Host names are short: a plain loop beats a memchr call here.
     let end = memchr::memchr(b' ', b)?;
     (end > 0).then(|| (&b[..end], &b[end + 1..]))
 }

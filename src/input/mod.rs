@@ -42,7 +42,7 @@ impl InputSpec {
 }
 
 /// The system logs tried, in order, when no input is named and stdin is a terminal.
-pub const DEFAULT_LOGS: [&str; 2] = ["/var/log/mail.log", "/var/log/maillog"];
+pub const DEFAULT_LOGS: [&str; 3] = ["/var/log/mail.log", "/var/log/maillog", "/var/log/exim4/mainlog"];
 
 /// The inputs to read when none are named: a piped stdin, else the first
 /// system mail log that exists.
@@ -55,7 +55,7 @@ pub fn default_inputs() -> Result<Vec<InputSpec>, Error> {
         .map(Path::new)
         .find(|p| p.exists())
         .map(|p| vec![InputSpec::File(p.to_path_buf())])
-        .ok_or(Error::NoDefaultLog { tried: DEFAULT_LOGS.join(" or ") })
+        .ok_or(Error::NoDefaultLog { tried: DEFAULT_LOGS.join(", ") })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
