@@ -3,7 +3,6 @@
 //! spreadsheet would read as a formula are neutralised.
 
 use std::io::{self, Write};
-
 use std::path::Path;
 
 use super::{CodeRow, Report};
@@ -21,16 +20,21 @@ pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
 }
 
 fn write_row<W: Write>(out: &mut csv::Writer<W>, row: &CodeRow, kind: &str) -> io::Result<()> {
-    out.write_record([
+    let [code, class, count, share, title, registered] = code_cells(row);
+    out.write_record([code, class, count, share, title, kind.to_string(), registered])?;
+    Ok(())
+}
+
+/// code, class, count, share, title, registered.
+fn code_cells(row: &CodeRow) -> [String; 6] {
+    [
         row.code.to_string(),
         row.class.label().to_string(),
         row.count.to_string(),
         format!("{:.6}", row.share),
         safe_cell(&row.title).into_owned(),
-        kind.to_string(),
         row.registered.to_string(),
-    ])?;
-    Ok(())
+    ]
 }
 
 /// `--csv-dir`: one file per table, each with a header row, plain numbers
@@ -76,14 +80,7 @@ pub fn write_dir(r: &Report, dir: &Path) -> Result<(), Error> {
 }
 
 fn code_record(out: &mut csv::Writer<&mut dyn Write>, row: &CodeRow) -> io::Result<()> {
-    out.write_record([
-        row.code.to_string(),
-        row.class.label().to_string(),
-        row.count.to_string(),
-        format!("{:.6}", row.share),
-        safe_cell(&row.title).into_owned(),
-        row.registered.to_string(),
-    ])?;
+    out.write_record(code_cells(row))?;
     Ok(())
 }
 
