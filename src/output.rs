@@ -19,9 +19,16 @@ pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Re
 }
 
 /// Writes to a temporary file beside `path`, then renames it over `path`,
-/// so a failed run never leaves a half-written report.
+/// so a failed run never leaves a half-written report. A path that exists
+/// and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
+/// in place: renaming over it would replace the device or pipe.
 pub fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let err = |source| Error::Write { path: path.display().to_string(), source };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+        let mut w = BufWriter::new(file);
+        return render(&mut w).and_then(|()| w.flush()).map_err(err);
+    }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
     let mut w = BufWriter::new(tmp);
@@ -29,4 +36,21 @@ pub fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::
     let tmp = w.into_inner().map_err(|e| err(e.into_error()))?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_written_in_place_files_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.txt");
+        std::fs::write(&path, "old").unwrap();
+        write_atomically(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        write_atomically(Path::new("/dev/null"), |w| w.write_all(b"discarded")).unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null must stay a device");
+    }
 }
