@@ -105,14 +105,14 @@ pub struct ReportArgs {
     #[arg(long, value_name = "BYTES", hide = true, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     pub chunk_size: Option<u64>,
 
-    /// Count only lines stamped at or after TIME (YYYY-MM-DD[ HH:MM[:SS]]).
+    /// Count only lines stamped at or after TIME (`YYYY-MM-DD[ HH:MM[:SS]]`).
     ///
     /// Times are on the local clock; stamps that state a UTC offset are
     /// converted to it. Lines without a time stamp always count.
     #[arg(long, value_name = "TIME", help_heading = "Filtering")]
     pub since: Option<String>,
 
-    /// Count only lines stamped before TIME (YYYY-MM-DD[ HH:MM[:SS]]).
+    /// Count only lines stamped before TIME (`YYYY-MM-DD[ HH:MM[:SS]]`).
     #[arg(long, value_name = "TIME", help_heading = "Filtering")]
     pub until: Option<String>,
 
