@@ -232,7 +232,11 @@ impl Summary {
         }
         d.stages[ev.stage.index()] += 1;
         count_lowercase(&mut d.domains, ev.domain);
-        count_lowercase(&mut d.remotes, ev.remote);
+        // Where failures come from matters; the relays of successful
+        // deliveries are many lookups for little insight.
+        if class != Class::Success {
+            count_lowercase(&mut d.remotes, ev.remote);
+        }
         d.samples.offer(ev.text);
     }
 
@@ -285,17 +289,23 @@ fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>
 /// Counts a host or domain name case-insensitively without allocating for
 /// names already seen. Names longer than any DNS name are not counted.
 fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) {
-    let mut buf = [0u8; 256];
-    if name.is_empty() || name.len() > buf.len() {
+    if name.is_empty() || name.len() > 255 {
         return;
     }
-    let key = &mut buf[..name.len()];
-    key.copy_from_slice(name);
-    key.make_ascii_lowercase();
-    match map.get_mut(&*key) {
+    // Names are nearly always lower case already; copy only when not.
+    let mut buf = [0u8; 255];
+    let key = if name.iter().any(u8::is_ascii_uppercase) {
+        let key = &mut buf[..name.len()];
+        key.copy_from_slice(name);
+        key.make_ascii_lowercase();
+        &*key
+    } else {
+        name
+    };
+    match map.get_mut(key) {
         Some(n) => *n += 1,
         None => {
-            map.insert(Box::from(&*key), 1);
+            map.insert(Box::from(key), 1);
         }
     }
 }

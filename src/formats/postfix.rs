@@ -66,20 +66,26 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
 /// disconnect and client lines, cleanup's message-id, qmgr's queue entry
 /// and removal, postscreen's connection log.
 fn is_routine(rest: &[u8]) -> bool {
-    const ROUTINE: &[&[u8]] = &[
-        b"connect from ",
-        b"disconnect from ",
-        b"client=",
-        b"message-id=",
-        b"removed",
-        b"CONNECT from ",
-        b"PASS OLD ",
-        b"PASS NEW ",
-        b"uid=",
-    ];
+    // Each arm tests only the starts that begin with its byte. These lines
+    // name hosts and counters but never a reply, so no code can hide in them.
+    let any = |starts: &[&[u8]]| starts.iter().any(|s| rest.starts_with(s));
     match rest.first() {
+        Some(b'c') => any(&[b"connect from ", b"client="]),
+        Some(b'd') => rest.starts_with(b"disconnect from "),
+        Some(b'm') => rest.starts_with(b"message-id="),
+        Some(b'r') => rest.starts_with(b"removed"),
+        Some(b'u') => rest.starts_with(b"uid="),
         Some(b'f') => rest.starts_with(b"from=<") && find_field!(rest, b"status=").is_none(),
-        Some(b'c' | b'd' | b'm' | b'r' | b'C' | b'P' | b'u') => ROUTINE.iter().any(|r| rest.starts_with(r)),
+        Some(b'C') => rest.starts_with(b"CONNECT from "),
+        Some(b'P') => any(&[b"PASS OLD ", b"PASS NEW "]),
+        Some(b'D') => any(&[b"DISCONNECT ", b"DNSBL rank "]),
+        Some(b'A') => rest.starts_with(b"Anonymous TLS connection established "),
+        Some(b'T') => rest.starts_with(b"Trusted TLS connection established "),
+        Some(b'U') => rest.starts_with(b"Untrusted TLS connection established "),
+        Some(b'V') => rest.starts_with(b"Verified TLS connection established "),
+        Some(b'l') => rest.starts_with(b"lost connection after "),
+        Some(b't') => rest.starts_with(b"timeout after "),
+        Some(b's') => any(&[b"sender non-delivery notification: ", b"sender delay notification: ", b"statistics: "]),
         _ => false,
     }
 }
@@ -152,23 +158,25 @@ pub(super) fn domain_of(addr: &[u8]) -> &[u8] {
 /// long ids (`enable_long_queue_ids`) are 12 or more letters and digits with
 /// both digits and upper-case letters in them.
 pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
-    // One pass that classifies as it goes: hex upper-case only, any digit,
-    // any upper-case letter.
-    let (mut n, mut hex_upper, mut digit, mut upper) = (0, true, false, false);
-    for &c in &msg[..msg.len().min(32)] {
+    // Most lines are rejected by looking for the `: ` alone; only a
+    // candidate id is classified byte by byte.
+    let Some(n) = msg[..msg.len().min(24)].iter().position(|&c| c == b':') else {
+        return (&[], msg);
+    };
+    if n < 5 || msg.get(n + 1) != Some(&b' ') {
+        return (&[], msg);
+    }
+    let id = &msg[..n];
+    let (mut hex_upper, mut digit, mut upper) = (true, false, false);
+    for &c in id {
         match c {
             b'0'..=b'9' => digit = true,
             b'A'..=b'F' => upper = true,
             b'G'..=b'Z' => (upper, hex_upper) = (true, false),
             b'a'..=b'z' => hex_upper = false,
-            _ => break,
+            _ => return (&[], msg),
         }
-        n += 1;
     }
-    if n < 5 || msg.get(n..n + 2) != Some(b": ") {
-        return (&[], msg);
-    }
-    let id = &msg[..n];
     if hex_upper || (n >= 12 && digit && upper) || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
 }
 
