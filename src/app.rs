@@ -3,28 +3,34 @@
 
 use std::io::Write;
 
+use serde_json::json;
+
 use crate::cli::{Cli, Command, Format};
-use crate::code::Class;
+use crate::code::BasicCode;
 use crate::config::Config;
 use crate::error::Error;
 use crate::exit::Exit;
+use crate::i18n::{self, Lang};
 use crate::knowledge::knowledge;
 use crate::output::{write_atomically, write_stdout};
-use crate::pipeline;
-use crate::pipeline::InputStatus;
-use crate::report::explain::{AnyCode, contrast, page};
+use crate::pipeline::{self, InputStatus};
+use crate::report::explain::{AnyCode, Words, contrast, page};
 use crate::report::{Report, csv, json, text};
 use crate::sanitize::for_terminal;
 
 pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let lang = match cli.lang.as_str() {
+        "auto" => i18n::from_locale(|v| std::env::var(v).ok()),
+        code => i18n::lang(code).unwrap_or_else(i18n::english),
+    };
     match cli.command {
-        Some(Command::Explain { codes }) => explain(&codes),
-        Some(Command::Codes { class }) => list_codes(class),
-        None => report(Config::from_args(cli.report)?),
+        Some(Command::Explain { codes }) => explain(&codes, lang),
+        Some(Command::Codes { class, format }) => list_codes(class, format, lang),
+        None => report(Config::from_args(cli.report)?, lang),
     }
 }
 
-fn report(cfg: Config) -> Result<Exit, Error> {
+fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
     let (summary, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
     let mut exit = Exit::Ok;
     for e in &cfg.input_errors {
@@ -41,10 +47,10 @@ fn report(cfg: Config) -> Result<Exit, Error> {
             exit = Exit::Error;
         }
     }
-    let report = Report::build(&summary, inputs, knowledge(), &cfg.report);
+    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
-        Format::Text => text::render(&report, w),
-        Format::Json => json::render(&report, w),
+        Format::Text => text::render(&report, lang, w),
+        Format::Json => json::render(&report, lang, w),
         Format::Csv => csv::render(&report, w),
     };
     if let Some(dir) = &cfg.csv_dir {
@@ -57,37 +63,90 @@ fn report(cfg: Config) -> Result<Exit, Error> {
     Ok(exit)
 }
 
-fn explain(args: &[String]) -> Result<Exit, Error> {
+fn explain(args: &[String], lang: &Lang) -> Result<Exit, Error> {
     let codes = args.iter().map(|a| AnyCode::parse(a)).collect::<Result<Vec<_>, _>>()?;
-    let k = knowledge();
-    let pages: Vec<_> = codes.iter().map(|c| page(k, *c)).collect();
+    let words = Words::new(knowledge(), lang);
+    let pages: Vec<_> = codes.iter().map(|c| page(words, *c)).collect();
     let con = match codes[..] {
-        [a, b] => Some(contrast(k, a, b)),
+        [a, b] => Some(contrast(words, a, b)),
         _ => None,
     };
-    write_stdout(|w| text::render_explain(&pages, con.as_ref(), w))?;
+    write_stdout(|w| text::render_explain(lang, &pages, con.as_ref(), w))?;
     Ok(Exit::Ok)
 }
 
-fn list_codes(class: Option<u8>) -> Result<Exit, Error> {
+/// Every code of the knowledge base, in class order, as the pages
+/// `explain` would show.
+fn all_codes(class: Option<u8>) -> Vec<AnyCode> {
     let k = knowledge();
-    write_stdout(|w| {
-        writeln!(w, "{:<9} {:<13} title", "code", "class")?;
-        for b in &k.basic {
-            let Some(code) = crate::code::BasicCode::new(b.code) else { continue };
-            if class.is_none_or(|c| c == code.class().digit()) {
-                writeln!(w, "{:<9} {:<13} {}", b.code, code.class().label(), b.title)?;
+    let basic = k.basic.iter().filter_map(|b| BasicCode::new(b.code)).map(AnyCode::Basic);
+    let enhanced = k.enhanced.iter().flat_map(|e| {
+        let detail = e.code.strip_prefix("X.").unwrap_or(&e.code).to_string();
+        e.classes.iter().filter_map(move |c| AnyCode::parse(&format!("{c}.{detail}")).ok())
+    });
+    basic.chain(enhanced).filter(|c| class.is_none_or(|d| c.class().digit() == d)).collect()
+}
+
+fn list_codes(class: Option<u8>, format: Format, lang: &Lang) -> Result<Exit, Error> {
+    let words = Words::new(knowledge(), lang);
+    let pages: Vec<_> = all_codes(class).into_iter().map(|c| page(words, c)).collect();
+    write_stdout(|w| match format {
+        Format::Text => {
+            writeln!(w, "{:<9} {:<13} {}", lang.t("col_code"), lang.t("col_class"), lang.t("col_title"))?;
+            for p in &pages {
+                writeln!(w, "{:<9} {:<13} {}", p.code, lang.class_label(p.class), p.title)?;
             }
+            Ok(())
         }
-        for e in &k.enhanced {
-            for c in &e.classes {
-                if class.is_none_or(|x| x == *c) {
-                    let label = Class::from_digit(*c).map_or("?", Class::label);
-                    writeln!(w, "{:<9} {:<13} {}", e.code.replacen('X', &c.to_string(), 1), label, e.title)?;
-                }
+        Format::Json => {
+            let v: Vec<_> = pages
+                .iter()
+                .map(|p| {
+                    json!({
+                        "code": p.code, "kind": if p.code.contains('.') { "enhanced" } else { "basic" },
+                        "class": p.class.label(), "class_name": p.class_name, "category": p.area,
+                        "title": p.title, "description": p.description, "when": p.when, "fix": p.fix,
+                        "source": p.source, "pairs": p.pairs,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *w, &json!({"lang": lang.code, "codes": v}))?;
+            writeln!(w)
+        }
+        Format::Csv => {
+            let mut out = ::csv::Writer::from_writer(w);
+            out.write_record(["code", "kind", "class", "title", "description", "when", "fix", "source", "pairs"])?;
+            for p in &pages {
+                let kind = if p.code.contains('.') { "enhanced" } else { "basic" };
+                out.write_record([
+                    p.code.as_str(),
+                    kind,
+                    p.class.label(),
+                    &p.title,
+                    &p.description,
+                    &p.when,
+                    &p.fix,
+                    &p.source,
+                    &p.pairs.join(" "),
+                ])?;
             }
+            out.flush()
         }
-        Ok(())
     })?;
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Class;
+
+    #[test]
+    fn the_knowledge_base_lists_every_class_once() {
+        let all = all_codes(None);
+        assert!(all.len() >= 44 + 81);
+        let fours = all_codes(Some(4));
+        assert!(fours.iter().all(|c| c.class() == Class::Transient));
+        assert!(fours.iter().any(|c| c.to_string() == "4.2.2") && fours.iter().any(|c| c.to_string() == "421"));
+    }
 }

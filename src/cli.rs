@@ -18,11 +18,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         about them.",
     after_long_help = "Exit status: 0 success, 2 an input could not be read or the arguments are wrong \
         (the report still covers the other inputs).\nSee README.md for examples.",
-    args_conflicts_with_subcommands = true
+    subcommand_precedence_over_arg = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Language of explanations and headings: en, hi, tr, zh, vi, or auto.
+    ///
+    /// `auto` follows LC_ALL, LC_MESSAGES or LANG and falls back to English.
+    /// JSON keys and CSV headers stay English in every language.
+    #[arg(long, global = true, default_value = "auto", value_parser = ["auto", "en", "hi", "tr", "zh", "vi"])]
+    pub lang: String,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -36,11 +43,14 @@ pub enum Command {
         #[arg(required = true, num_args = 1..=2, value_name = "CODE")]
         codes: Vec<String>,
     },
-    /// List every code the knowledge base explains.
+    /// List every code the knowledge base explains, or export it.
     Codes {
         /// Only codes of this class (2, 3, 4 or 5).
         #[arg(long, value_parser = clap::value_parser!(u8).range(2..=5))]
         class: Option<u8>,
+        /// text (a table), json or csv (every field, for other tools).
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -175,6 +185,9 @@ mod tests {
     fn parses_explain() {
         let c = Cli::try_parse_from(["smtpstat", "explain", "421", "502"]).unwrap();
         assert!(matches!(c.command, Some(Command::Explain { ref codes }) if codes == &["421", "502"]));
+        let c = Cli::try_parse_from(["smtpstat", "explain", "421", "--lang", "hi"]).unwrap();
+        assert_eq!(c.lang, "hi");
+        assert!(Cli::try_parse_from(["smtpstat", "--lang", "fr"]).is_err());
         assert!(Cli::try_parse_from(["smtpstat", "explain"]).is_err());
         assert!(Cli::try_parse_from(["smtpstat", "explain", "1", "2", "3"]).is_err());
     }

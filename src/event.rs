@@ -158,6 +158,25 @@ impl Stage {
         self as usize
     }
 
+    /// The key of this stage's word in the language files.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Stage::Unknown => "stage_unknown",
+            Stage::Connect => "stage_connect",
+            Stage::Helo => "stage_helo",
+            Stage::StartTls => "stage_starttls",
+            Stage::Auth => "stage_auth",
+            Stage::Mail => "stage_mail",
+            Stage::Rcpt => "stage_rcpt",
+            Stage::Data => "stage_data",
+            Stage::EndOfData => "stage_end_of_data",
+            Stage::Header => "stage_header",
+            Stage::Body => "stage_body",
+            Stage::Vrfy => "stage_vrfy",
+            Stage::Other => "stage_other",
+        }
+    }
+
     /// Maps the command word a log names (`RCPT`, `MAIL FROM`, `end of DATA` …).
     pub fn from_command(cmd: &[u8]) -> Stage {
         let upper = |s: &[u8], p: &[u8]| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p);

@@ -115,24 +115,6 @@ impl Knowledge {
     pub fn subject(&self, code: EnhancedCode) -> Option<&SubjectInfo> {
         self.enhanced_subjects.get(&code.subject().to_string())
     }
-
-    /// A short title for any basic code, registered or not.
-    pub fn basic_title(&self, code: BasicCode) -> String {
-        match self.basic(code) {
-            Some(b) => b.title.clone(),
-            None if !code.is_well_formed() => "Non-standard code (second digit above 5)".to_string(),
-            None => format!("Unregistered {} code", code.class().label()),
-        }
-    }
-
-    /// A short title for any enhanced code, registered or not.
-    pub fn enhanced_title(&self, code: EnhancedCode) -> String {
-        match (self.enhanced(code), self.subject(code)) {
-            (Some(e), _) => e.title.clone(),
-            (None, Some(s)) => format!("Unregistered detail ({})", s.name),
-            (None, None) => "Unregistered subject".to_string(),
-        }
-    }
 }
 
 #[cfg(test)]

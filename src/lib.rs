@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod exit;
 pub mod formats;
+pub mod i18n;
 pub mod input;
 pub mod knowledge;
 pub mod mask;

@@ -226,3 +226,61 @@ fn bad_arguments_exit_2() {
     smtpstat().args(["--threads", "0", "x"]).assert().code(2);
     smtpstat().args(["--format", "xml", "x"]).assert().code(2);
 }
+
+#[test]
+fn explain_speaks_every_language() {
+    for lang in ["en", "hi", "tr", "zh", "vi"] {
+        for pair in [["421", "502"], ["221", "500"], ["4.2.2", "5.1.1"], ["550", "4.7.28"]] {
+            let out = smtpstat().args(["explain", pair[0], pair[1], "--lang", lang]).output().unwrap();
+            assert!(out.status.success(), "{lang} {pair:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(!text.contains('{'), "{lang} {pair:?}: a placeholder was not filled:\n{text}");
+            // Both pages, the differences and the applicability section.
+            assert!(text.matches(pair[0]).count() >= 3 && text.matches(pair[1]).count() >= 3, "{lang}:\n{text}");
+            assert!(text.lines().filter(|l| l.starts_with("    ")).count() >= 12, "{lang}: thin page:\n{text}");
+        }
+    }
+    // The language comes from the locale when not given.
+    let zh = smtpstat()
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .args(["explain", "550"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(zh.stdout).unwrap().contains("永久性"));
+    let c = smtpstat()
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .args(["explain", "550"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(c.stdout).unwrap().contains("What it means"));
+}
+
+#[test]
+fn report_headings_follow_the_language_but_json_keys_do_not() {
+    let tr = flat_stdout(&["--lang", "tr", &mixed()]);
+    assert!(tr.contains("smtpstat raporu"), "{tr}");
+    assert!(!tr.contains("What it means"), "{tr}");
+    let r = json_report(&["--lang", "vi", &mixed()]);
+    assert_eq!(r["lang"], "vi");
+    assert_eq!(r["codes"][0]["code"], "550");
+    assert!(r["statuses"]["rejected"].is_u64());
+}
+
+#[test]
+fn codes_export_as_json_and_csv() {
+    let out = smtpstat().args(["codes", "--format", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = v["codes"].as_array().unwrap();
+    assert!(codes.len() >= 44 + 81);
+    assert!(codes.iter().all(|c| c["fix"].as_str().is_some_and(|f| !f.is_empty())));
+    let out = smtpstat().args(["codes", "--format", "csv", "--class", "5", "--lang", "zh"]).output().unwrap();
+    let mut rdr = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(rdr.headers().unwrap().get(0), Some("code"));
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| &r[2] == "permanent"));
+    assert!(rows.iter().any(|r| &r[0] == "5.1.1"));
+}

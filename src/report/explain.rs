@@ -4,6 +4,7 @@
 
 use crate::code::{BasicCode, Class, EnhancedCode};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::knowledge::Knowledge;
 
 /// A code the user or a log named.
@@ -71,108 +72,193 @@ pub struct CodePage {
     pub class_action: String,
 }
 
-pub fn page(k: &Knowledge, code: AnyCode) -> CodePage {
+/// The knowledge base seen in one language: English text from
+/// `codes.toml`, other languages from their `data/i18n` file, with the
+/// facts that do not depend on language (RFCs, pairs) always from
+/// `codes.toml`.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub k: &'a Knowledge,
+    pub l: &'a Lang,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(k: &'a Knowledge, l: &'a Lang) -> Words<'a> {
+        Words { k, l }
+    }
+
+    fn translated(&self) -> bool {
+        self.l.code != "en"
+    }
+
+    /// (name, meaning, action) of a reply class.
+    fn class(&self, c: Class) -> (&'a str, &'a str, &'a str) {
+        let en = self.k.class(c);
+        match self.l.classes.get(&c.digit().to_string()).filter(|_| self.translated()) {
+            Some(t) => (&t.name, &t.meaning, &t.action),
+            None => (&en.name, &en.meaning, &en.action),
+        }
+    }
+
+    fn category(&self, b: BasicCode) -> Option<(&'a str, &'a str)> {
+        let en = self.k.category(b)?;
+        Some(match self.l.categories.get(&b.category().to_string()).filter(|_| self.translated()) {
+            Some(t) => (&t.name, &t.meaning),
+            None => (&en.name, &en.meaning),
+        })
+    }
+
+    fn enhanced_class(&self, e: EnhancedCode) -> (&'a str, &'a str) {
+        let en = self.k.enhanced_class(e);
+        match self.l.enhanced_classes.get(&e.class_digit().to_string()).filter(|_| self.translated()) {
+            Some(t) => (&t.name, &t.meaning),
+            None => (&en.name, &en.meaning),
+        }
+    }
+
+    fn subject(&self, e: EnhancedCode) -> Option<(&'a str, &'a str, &'a str)> {
+        let en = self.k.subject(e)?;
+        Some(match self.l.enhanced_subjects.get(&e.subject().to_string()).filter(|_| self.translated()) {
+            Some(t) => (&t.name, &t.meaning, &t.who_fixes),
+            None => (&en.name, &en.meaning, &en.who_fixes),
+        })
+    }
+
+    /// (title, description, when, fix) of a registered basic code.
+    fn basic_text(&self, b: BasicCode) -> Option<[&'a str; 4]> {
+        let en = self.k.basic(b)?;
+        Some(match self.l.basic_text(b).filter(|_| self.translated()) {
+            Some(t) => [&t.title, &t.description, &t.when, &t.fix],
+            None => [&en.title, &en.description, &en.when, &en.fix],
+        })
+    }
+
+    fn enhanced_text(&self, e: EnhancedCode) -> Option<[&'a str; 4]> {
+        let en = self.k.enhanced(e)?;
+        Some(match self.l.enhanced_text(e).filter(|_| self.translated()) {
+            Some(t) => [&t.title, &t.description, &t.when, &t.fix],
+            None => [&en.title, &en.description, &en.when, &en.fix],
+        })
+    }
+
+    /// A short title for any code, registered or not.
+    pub fn title(&self, code: AnyCode) -> String {
+        match code {
+            AnyCode::Basic(b) => match self.basic_text(b) {
+                Some([title, ..]) => title.to_string(),
+                None if !b.is_well_formed() => self.l.t("nonstandard_basic_title").to_string(),
+                None => self.l.f("unregistered_basic_title", &[("class", self.l.class_label(b.class()))]),
+            },
+            AnyCode::Enhanced(e) => match (self.enhanced_text(e), self.subject(e)) {
+                (Some([title, ..]), _) => title.to_string(),
+                (None, Some((name, ..))) => self.l.f("unregistered_detail_title", &[("subject", name)]),
+                (None, None) => self.l.t("unregistered_subject_title").to_string(),
+            },
+        }
+    }
+
+    pub fn is_registered(&self, code: AnyCode) -> bool {
+        match code {
+            AnyCode::Basic(b) => self.k.basic(b).is_some(),
+            AnyCode::Enhanced(e) => self.k.enhanced(e).is_some(),
+        }
+    }
+}
+
+pub fn page(w: Words<'_>, code: AnyCode) -> CodePage {
     match code {
-        AnyCode::Basic(b) => basic_page(k, b),
-        AnyCode::Enhanced(e) => enhanced_page(k, e),
+        AnyCode::Basic(b) => basic_page(w, b),
+        AnyCode::Enhanced(e) => enhanced_page(w, e),
     }
 }
 
-fn basic_page(k: &Knowledge, b: BasicCode) -> CodePage {
-    let class = k.class(b.class());
-    let (area, area_meaning) = match k.category(b) {
-        Some(c) => (format!("x{}z {}", b.category(), c.name), c.meaning.clone()),
-        None => (
-            format!("x{}z (no such category)", b.category()),
-            "RFC 5321 only defines second digits 0 to 5; this code was invented by the server's vendor.".to_string(),
-        ),
+fn basic_page(w: Words<'_>, b: BasicCode) -> CodePage {
+    let l = w.l;
+    let (class_name, class_meaning, action) = w.class(b.class());
+    let (area, area_meaning) = match w.category(b) {
+        Some((name, meaning)) => (format!("x{}z {name}", b.category()), meaning.to_string()),
+        None => (format!("x{}z {}", b.category(), l.t("no_category")), l.t("bad_category_meaning").to_string()),
     };
-    let class_name = format!("{}xx {}", b.class().digit(), class.name);
-    match k.basic(b) {
-        Some(info) => CodePage {
-            code: b.to_string(),
-            class: b.class(),
-            class_name,
-            area,
-            area_meaning,
-            registered: true,
-            title: info.title.clone(),
-            description: info.description.clone(),
-            when: info.when.clone(),
-            fix: info.fix.clone(),
-            source: info.rfc.clone(),
-            pairs: info.enhanced.clone(),
-            class_action: class.action.clone(),
-        },
-        None => CodePage {
-            code: b.to_string(),
-            class: b.class(),
-            title: k.basic_title(b),
-            description: format!(
-                "{b} is not defined by RFC 5321, its extensions or the IANA registry. A client must act on its first digit alone, \
-                 which makes it a {} reply: {}",
-                class.name.to_lowercase(),
-                class.meaning
-            ),
-            when: "Seen from servers and filters that use their own numbering; the text that follows the code is the only clue to the cause.".to_string(),
-            fix: format!("Read the reply text for the real cause. {}", class.action),
-            source: "RFC 5321 §4.2 (unknown codes are read by their first digit)".to_string(),
-            class_name,
-            area,
-            area_meaning,
-            registered: false,
-            pairs: Vec::new(),
-            class_action: class.action.clone(),
-        },
+    let code = b.to_string();
+    let common = |title: String, [description, when, fix]: [String; 3], source: String, pairs: Vec<String>| CodePage {
+        code: code.clone(),
+        class: b.class(),
+        class_name: format!("{}xx {class_name}", b.class().digit()),
+        area: area.clone(),
+        area_meaning: area_meaning.clone(),
+        registered: w.k.basic(b).is_some(),
+        title,
+        description,
+        when,
+        fix,
+        source,
+        pairs,
+        class_action: action.to_string(),
+    };
+    match (w.basic_text(b), w.k.basic(b)) {
+        (Some([title, description, when, fix]), Some(info)) => common(
+            title.to_string(),
+            [description.to_string(), when.to_string(), fix.to_string()],
+            info.rfc.clone(),
+            info.enhanced.clone(),
+        ),
+        _ => common(
+            w.title(AnyCode::Basic(b)),
+            [
+                l.f(
+                    "unregistered_basic_description",
+                    &[("code", &code), ("class", l.class_label(b.class())), ("meaning", class_meaning)],
+                ),
+                l.t("unregistered_basic_when").to_string(),
+                l.f("unregistered_fix", &[("action", action)]),
+            ],
+            "RFC 5321 §4.2".to_string(),
+            Vec::new(),
+        ),
     }
 }
 
-fn enhanced_page(k: &Knowledge, e: EnhancedCode) -> CodePage {
-    let class = k.enhanced_class(e);
-    let basic_class = k.class(e.class());
-    let (area, area_meaning) = match k.subject(e) {
-        Some(s) => (format!("X.{}.X {}", e.subject(), s.name), format!("{} {}", s.meaning, s.who_fixes)),
-        None => (
-            format!("X.{}.X (no such subject)", e.subject()),
-            "RFC 3463 defines subjects 0 to 7 only; this subject is not registered.".to_string(),
+fn enhanced_page(w: Words<'_>, e: EnhancedCode) -> CodePage {
+    let l = w.l;
+    let (class_name, class_meaning) = w.enhanced_class(e);
+    let (_, _, action) = w.class(e.class());
+    let (area, area_meaning) = match w.subject(e) {
+        Some((name, meaning, who)) => (format!("X.{}.X {name}", e.subject()), format!("{meaning} {who}")),
+        None => (format!("X.{}.X {}", e.subject(), l.t("no_subject")), l.t("bad_subject_meaning").to_string()),
+    };
+    let code = e.to_string();
+    let (title, [description, when, fix], source, pairs) = match (w.enhanced_text(e), w.k.enhanced(e)) {
+        (Some([title, description, when, fix]), Some(info)) => (
+            title.to_string(),
+            [description.to_string(), when.to_string(), fix.to_string()],
+            info.rfc.clone(),
+            info.basic.iter().map(u16::to_string).collect(),
+        ),
+        _ => (
+            w.title(AnyCode::Enhanced(e)),
+            [
+                l.f("unregistered_enhanced_description", &[("code", &code), ("meaning", class_meaning)]),
+                l.t("unregistered_enhanced_when").to_string(),
+                l.f("unregistered_fix", &[("action", action)]),
+            ],
+            "RFC 3463 §2".to_string(),
+            Vec::new(),
         ),
     };
-    let class_name = format!("{}.X.X {}", e.class_digit(), class.name);
-    match k.enhanced(e) {
-        Some(info) => CodePage {
-            code: e.to_string(),
-            class: e.class(),
-            class_name,
-            area,
-            area_meaning,
-            registered: true,
-            title: info.title.clone(),
-            description: info.description.clone(),
-            when: info.when.clone(),
-            fix: info.fix.clone(),
-            source: info.rfc.clone(),
-            pairs: info.basic.iter().map(u16::to_string).collect(),
-            class_action: basic_class.action.clone(),
-        },
-        None => CodePage {
-            code: e.to_string(),
-            class: e.class(),
-            title: k.enhanced_title(e),
-            description: format!(
-                "{e} is not in the IANA registry of enhanced status codes. Only its class is reliable: {}",
-                class.meaning
-            ),
-            when: "Seen from servers that extend the numbering on their own; the reply text gives the actual cause."
-                .to_string(),
-            fix: format!("Read the reply text for the real cause. {}", basic_class.action),
-            source: "RFC 3463 §2 (class and subject structure)".to_string(),
-            class_name,
-            area,
-            area_meaning,
-            registered: false,
-            pairs: Vec::new(),
-            class_action: basic_class.action.clone(),
-        },
+    CodePage {
+        registered: w.k.enhanced(e).is_some(),
+        code,
+        class: e.class(),
+        class_name: format!("{}.X.X {class_name}", e.class_digit()),
+        area,
+        area_meaning,
+        title,
+        description,
+        when,
+        fix,
+        source,
+        pairs,
+        class_action: action.to_string(),
     }
 }
 
@@ -185,39 +271,38 @@ pub struct Contrast {
     pub differences: Vec<String>,
 }
 
-pub fn contrast(k: &Knowledge, a: AnyCode, b: AnyCode) -> Contrast {
-    let (pa, pb) = (page(k, a), page(k, b));
-    let mut differences = vec![format!(
-        "{} is {} {} {} in the {} category, while {} is {} {} {} in the {} category.",
-        pa.code,
-        article(&pa.class_name),
-        pa.class_name,
-        noun(a),
-        pa.area,
-        pb.code,
-        article(&pb.class_name),
-        pb.class_name,
-        noun(b),
-        pb.area
+pub fn contrast(w: Words<'_>, a: AnyCode, b: AnyCode) -> Contrast {
+    let l = w.l;
+    let (pa, pb) = (page(w, a), page(w, b));
+    let mut differences = vec![l.f(
+        "diff_classes",
+        &[
+            ("a", &pa.code),
+            ("art_a", article(&pa.class_name)),
+            ("class_a", &pa.class_name),
+            ("noun_a", l.t(noun(a))),
+            ("area_a", &pa.area),
+            ("b", &pb.code),
+            ("art_b", article(&pb.class_name)),
+            ("class_b", &pb.class_name),
+            ("noun_b", l.t(noun(b))),
+            ("area_b", &pb.area),
+        ],
     )];
     if pa.class == pb.class {
-        differences.push(format!("Both are {}: {}", pa.class.label(), pa.class_action));
+        differences.push(l.f("both_class", &[("label", l.class_label(pa.class)), ("action", &pa.class_action)]));
     } else {
-        differences.push(format!("After {}: {}", pa.code, pa.class_action));
-        differences.push(format!("After {}: {}", pb.code, pb.class_action));
+        differences.push(l.f("after_code", &[("code", &pa.code), ("action", &pa.class_action)]));
+        differences.push(l.f("after_code", &[("code", &pb.code), ("action", &pb.class_action)]));
         if let (Some(t), Some(p)) = ordered(&pa, &pb) {
-            differences.push(format!(
-                "{} means \"not now\": repeating the same request later may succeed. {} means \"not like this\": \
-                 something (address, configuration, reputation, content) has to change first.",
-                t.code, p.code
-            ));
+            differences.push(l.f("not_now", &[("t", &t.code), ("p", &p.code)]));
         }
     }
     if pa.area == pb.area {
-        differences.push(format!("Both concern {}: {}", pa.area, pa.area_meaning));
+        differences.push(l.f("both_area", &[("area", &pa.area), ("meaning", &pa.area_meaning)]));
     } else {
-        differences.push(format!("{} concerns {}: {}", pa.code, pa.area, pa.area_meaning));
-        differences.push(format!("{} concerns {}: {}", pb.code, pb.area, pb.area_meaning));
+        differences.push(l.f("concerns", &[("code", &pa.code), ("area", &pa.area), ("meaning", &pa.area_meaning)]));
+        differences.push(l.f("concerns", &[("code", &pb.code), ("area", &pb.area), ("meaning", &pb.area_meaning)]));
     }
     Contrast { a: pa, b: pb, differences }
 }
@@ -231,10 +316,11 @@ fn ordered<'a>(a: &'a CodePage, b: &'a CodePage) -> (Option<&'a CodePage>, Optio
     }
 }
 
+/// The key of the word for what a code is: a reply, or a status.
 fn noun(code: AnyCode) -> &'static str {
     match code {
-        AnyCode::Basic(_) => "reply",
-        AnyCode::Enhanced(_) => "status",
+        AnyCode::Basic(_) => "noun_reply",
+        AnyCode::Enhanced(_) => "noun_status",
     }
 }
 
@@ -246,7 +332,12 @@ fn article(word: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::english;
     use crate::knowledge::knowledge;
+
+    fn w() -> Words<'static> {
+        Words::new(knowledge(), english())
+    }
 
     #[test]
     fn parses_codes() {
@@ -260,8 +351,7 @@ mod tests {
 
     #[test]
     fn contrast_names_both_classes() {
-        let k = knowledge();
-        let c = contrast(k, AnyCode::parse("421").unwrap(), AnyCode::parse("502").unwrap());
+        let c = contrast(w(), AnyCode::parse("421").unwrap(), AnyCode::parse("502").unwrap());
         assert!(
             c.differences[0].starts_with("421 is a 4xx Transient Negative Completion reply in the x2z"),
             "{}",
@@ -269,20 +359,26 @@ mod tests {
         );
         assert!(c.differences[0].contains("while 502 is a 5xx Permanent Negative Completion reply in the x0z"));
         assert!(c.differences.iter().any(|d| d.contains("\"not now\"")));
-        let same = contrast(k, AnyCode::parse("550").unwrap(), AnyCode::parse("554").unwrap());
+        let same = contrast(w(), AnyCode::parse("550").unwrap(), AnyCode::parse("554").unwrap());
         assert!(same.differences[1].starts_with("Both are permanent"));
     }
 
     #[test]
     fn unregistered_codes_are_marked_not_invented() {
-        let k = knowledge();
-        let p = page(k, AnyCode::parse("599").unwrap());
+        let p = page(w(), AnyCode::parse("599").unwrap());
         assert!(!p.registered);
         assert!(p.description.contains("not defined"));
-        let p = page(k, AnyCode::parse("4.12.343").unwrap());
+        let p = page(w(), AnyCode::parse("4.12.343").unwrap());
         assert!(!p.registered);
         assert_eq!(p.area, "X.12.X (no such subject)");
-        let p = page(k, AnyCode::parse("571").unwrap());
+        for code in crate::i18n::LANGUAGES {
+            let l = crate::i18n::lang(code).unwrap();
+            let c =
+                contrast(Words::new(knowledge(), l), AnyCode::parse("421").unwrap(), AnyCode::parse("502").unwrap());
+            assert!(c.differences[0].contains("421") && c.differences[0].contains("502"), "{code}");
+            assert!(!c.differences.iter().any(|d| d.contains('{')), "{code}: unfilled placeholder");
+        }
+        let p = page(w(), AnyCode::parse("571").unwrap());
         assert!(p.area.contains("no such category"));
     }
 }

@@ -10,11 +10,13 @@ use super::explain::CodePage;
 use super::{CodeRow, CodeSection, Report, Untrusted};
 use crate::code::Class;
 use crate::event::Status;
+use crate::i18n::Lang;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    let v = to_value(r);
+pub fn render(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    let mut v = to_value(r);
+    v["lang"] = json!(l.code);
     serde_json::to_writer_pretty(&mut *w, &v)?;
     writeln!(w)
 }

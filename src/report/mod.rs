@@ -12,10 +12,10 @@ pub mod text;
 use crate::aggregate::{CodeKey, LineCounts, Summary};
 use crate::code::Class;
 use crate::event::{Mta, Stage, Status};
-use crate::knowledge::Knowledge;
+
 use crate::pipeline::InputStatus;
 use crate::time::LogTime;
-use explain::{AnyCode, CodePage, Contrast, contrast, page};
+use explain::{AnyCode, CodePage, Contrast, Words, contrast, page};
 
 /// Text that came from a log line: valid UTF-8 (invalid bytes replaced) but
 /// otherwise as the remote side wrote it.
@@ -120,7 +120,7 @@ fn top_n<K: Ord + Clone>(items: impl Iterator<Item = (K, u64)>, n: usize) -> Vec
 }
 
 impl Report {
-    pub fn build(summary: &Summary, inputs: Vec<InputStatus>, k: &Knowledge, opts: &ReportOptions) -> Report {
+    pub fn build(summary: &Summary, inputs: Vec<InputStatus>, k: Words<'_>, opts: &ReportOptions) -> Report {
         let coded_events: u64 = summary.classes.iter().sum();
         let basic_total: u64 = summary.basic_counts().map(|(_, n)| n).sum();
         let enhanced_total: u64 = summary.enhanced.values().sum();
@@ -205,20 +205,23 @@ fn any(key: CodeKey) -> AnyCode {
     }
 }
 
-fn row(k: &Knowledge, code: AnyCode, count: u64, total: u64) -> CodeRow {
-    let (title, registered) = match code {
-        AnyCode::Basic(b) => (k.basic_title(b), k.basic(b).is_some()),
-        AnyCode::Enhanced(e) => (k.enhanced_title(e), k.enhanced(e).is_some()),
-    };
-    CodeRow { code, class: code.class(), count, share: share(count, total), title, registered }
+fn row(k: Words<'_>, code: AnyCode, count: u64, total: u64) -> CodeRow {
+    CodeRow {
+        code,
+        class: code.class(),
+        count,
+        share: share(count, total),
+        title: k.title(code),
+        registered: k.is_registered(code),
+    }
 }
 
-fn section(summary: &Summary, k: &Knowledge, key: CodeKey, total: u64, top: usize) -> CodeSection {
+fn section(summary: &Summary, k: Words<'_>, key: CodeKey, total: u64, top: usize) -> CodeSection {
     let d = &summary.details[&key];
     let code = any(key);
     let paired = top_n(d.enhanced.iter().map(|(e, n)| (*e, *n)), top.max(3))
         .into_iter()
-        .map(|(e, n)| (e.to_string(), k.enhanced_title(e), n))
+        .map(|(e, n)| (e.to_string(), k.title(AnyCode::Enhanced(e)), n))
         .collect();
     let names = |m: &crate::aggregate::Map<Box<[u8]>, u64>| {
         top_n(m.iter().map(|(name, n)| (name.clone(), *n)), top.clamp(3, 10))

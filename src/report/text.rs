@@ -1,5 +1,6 @@
-//! The text report, for people and for cron mail. Everything that came from
-//! a log passes through `sanitize::for_terminal` first.
+//! The text report, for people and for cron mail, in the language asked
+//! for. Everything that came from a log passes through
+//! `sanitize::for_terminal` first.
 
 use std::io::{self, Write};
 
@@ -7,47 +8,23 @@ use super::explain::{CodePage, Contrast};
 use super::{CodeRow, CodeSection, Report, Untrusted};
 use crate::code::Class;
 use crate::event::Status;
+use crate::i18n::Lang;
 use crate::sanitize::for_terminal;
 
 const WIDTH: usize = 78;
 
-pub fn render(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    header(r, w)?;
-    classes(r, w)?;
-    statuses(r, w)?;
-    code_table(w, "Reply codes", "code", &r.codes)?;
-    code_table(w, "Enhanced status codes", "enhanced", &r.enhanced)?;
-    inferred(r, w)?;
+pub fn render(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    header(r, l, w)?;
+    classes(r, l, w)?;
+    statuses(r, l, w)?;
+    code_table(w, l, l.t("codes_title"), l.t("col_code"), &r.codes)?;
+    code_table(w, l, l.t("enhanced_title"), l.t("col_enhanced"), &r.enhanced)?;
+    inferred(r, l, w)?;
     for s in &r.sections {
-        section(s, w)?;
+        section(s, l, w)?;
     }
-    class_contrast(r, w)?;
-    hourly(r, w)?;
-    Ok(())
-}
-
-/// Events per hour and class; per day when the log spans more than two days.
-fn hourly(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    if r.hourly.is_empty() {
-        return Ok(());
-    }
-    let daily = r.hourly.len() > 48;
-    let mut rows: Vec<(String, [u64; 4])> = Vec::new();
-    for (h, c) in &r.hourly {
-        let s = h.to_string();
-        let key = if daily { s[..10].to_string() } else { format!("{} {}", &s[..10], &s[11..16]) };
-        match rows.last_mut() {
-            Some((k, acc)) if *k == key => acc.iter_mut().zip(c).for_each(|(a, b)| *a += b),
-            _ => rows.push((key, *c)),
-        }
-    }
-    rule(w, if daily { "Events per day" } else { "Events per hour" })?;
-    writeln!(w, "  {:<16} {:>9} {:>9} {:>9}  failures", "", "2xx", "4xx", "5xx")?;
-    let max = rows.iter().map(|(_, c)| c[2] + c[3]).max().unwrap_or(0).max(1);
-    for (k, c) in rows {
-        let bar = ((c[2] + c[3]) * 30).div_ceil(max) as usize;
-        writeln!(w, "  {k:<16} {:>9} {:>9} {:>9}  {}", c[0], c[2], c[3], "#".repeat(bar))?;
-    }
+    class_contrast(r, l, w)?;
+    hourly(r, l, w)?;
     Ok(())
 }
 
@@ -65,96 +42,111 @@ fn of(n: u64, total: u64) -> String {
     if total == 0 { "-".to_string() } else { pct(n as f64 / total as f64) }
 }
 
-fn header(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "smtpstat report")?;
-    writeln!(w, "===============")?;
+/// `Label:` padded so the values of the header lines line up.
+fn field(l: &Lang, key: &str) -> String {
+    let width =
+        ["input", "period", "window", "lines", "mtas"].iter().map(|k| l.t(k).chars().count()).max().unwrap_or(0);
+    let label = format!("{}:", l.t(key));
+    format!("{label:<w$} ", w = width + 2)
+}
+
+fn header(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    let title = l.t("report_title");
+    writeln!(w, "{title}")?;
+    writeln!(w, "{}", "=".repeat(title.chars().count()))?;
     for i in &r.inputs {
         let compressed = match i.compression {
             crate::input::Compression::None => String::new(),
             c => format!(", {}", c.name()),
         };
         let status = match &i.error {
-            Some(e) => format!("  ERROR: {}", for_terminal(e)),
+            Some(e) => format!("  {}: {}", l.t("error"), for_terminal(e)),
             None => String::new(),
         };
-        writeln!(w, "Input:   {} ({} bytes{compressed}){status}", for_terminal(&i.name), i.bytes)?;
+        let name = for_terminal(&i.name);
+        writeln!(w, "{}{name} ({} {}{compressed}){status}", field(l, "input"), i.bytes, l.t("bytes"))?;
     }
     match r.period {
-        Some((a, b)) => writeln!(w, "Period:  {a} .. {b}")?,
-        None => writeln!(w, "Period:  no time stamps found")?,
+        Some((a, b)) => writeln!(w, "{}{a} .. {b}", field(l, "period"))?,
+        None => writeln!(w, "{}{}", field(l, "period"), l.t("no_stamps"))?,
     }
     if let Some((a, b)) = r.window {
         let show = |t: crate::time::LogTime, open: i64| if t.0 == open { "…".to_string() } else { t.to_string() };
-        writeln!(
-            w,
-            "Window:  {} .. {} (exclusive); {} lines stamped outside it were skipped",
-            show(a, i64::MIN),
-            show(b, i64::MAX),
-            r.lines.outside
-        )?;
+        let note = l.f("window_note", &[("n", &r.lines.outside.to_string())]);
+        writeln!(w, "{}{} .. {} ({note})", field(l, "window"), show(a, i64::MIN), show(b, i64::MAX))?;
     }
-    let l = &r.lines;
-    writeln!(
-        w,
-        "Lines:   {} read, {} recognised ({}), {} with a code, {} unrecognised ({}), {} from other programs, {} blank",
-        l.read,
-        l.recognized,
-        of(l.recognized, l.read),
-        l.with_code,
-        l.unrecognized,
-        of(l.unrecognized, l.read),
-        l.foreign,
-        l.blank
-    )?;
-    if l.oversized > 0 || l.invalid_utf8 > 0 {
-        writeln!(w, "         {} oversized lines skipped, {} lines with invalid UTF-8", l.oversized, l.invalid_utf8)?;
+    let x = &r.lines;
+    let n = |v: u64| v.to_string();
+    let summary = l.f(
+        "lines_summary",
+        &[
+            ("read", &n(x.read)),
+            ("recognized", &n(x.recognized)),
+            ("recognized_pct", &of(x.recognized, x.read)),
+            ("with_code", &n(x.with_code)),
+            ("unrecognized", &n(x.unrecognized)),
+            ("unrecognized_pct", &of(x.unrecognized, x.read)),
+            ("foreign", &n(x.foreign)),
+            ("blank", &n(x.blank)),
+        ],
+    );
+    writeln!(w, "{}{summary}", field(l, "lines"))?;
+    if x.oversized > 0 || x.invalid_utf8 > 0 {
+        let note = l.f("oversized_note", &[("oversized", &n(x.oversized)), ("invalid", &n(x.invalid_utf8))]);
+        writeln!(w, "{}{note}", " ".repeat(field(l, "lines").chars().count()))?;
     }
-    let mtas: Vec<String> =
-        r.mtas.iter().filter(|(_, n)| *n > 0).map(|(m, n)| format!("{} {n} lines", m.name())).collect();
+    let mtas: Vec<String> = r
+        .mtas
+        .iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(m, count)| l.f("mta_lines", &[("mta", m.name()), ("n", &n(*count))]))
+        .collect();
     if !mtas.is_empty() {
-        writeln!(w, "MTAs:    {}", mtas.join(", "))?;
+        writeln!(w, "{}{}", field(l, "mtas"), mtas.join(", "))?;
     }
     Ok(())
 }
 
-fn classes(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    rule(w, "Replies by class")?;
+fn classes(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    rule(w, l.t("classes_title"))?;
     for class in Class::ALL {
         let n = r.classes[class.index()];
         let what = match class {
-            Class::Success => "done",
-            Class::Intermediate => "waiting for more input",
-            Class::Transient => "not now: the sender retries",
-            Class::Permanent => "refused: the message returns to its sender",
+            Class::Success => l.t("class_done"),
+            Class::Intermediate => l.t("class_waiting"),
+            Class::Transient => l.t("class_retry"),
+            Class::Permanent => l.t("class_refused"),
         };
-        writeln!(w, "  {}xx {:<13} {:>10}  {:>6}  {what}", class.digit(), class.label(), n, of(n, r.coded_events))?;
+        let label = l.class_label(class);
+        writeln!(w, "  {}xx {label:<13} {n:>10}  {:>6}  {what}", class.digit(), of(n, r.coded_events))?;
     }
-    writeln!(w, "  {:<18} {:>10}", "events with a code", r.coded_events)
+    writeln!(w, "  {:<18} {:>10}", l.t("events_with_code"), r.coded_events)
 }
 
-fn statuses(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    rule(w, "Delivery statuses")?;
+fn statuses(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    rule(w, l.t("statuses_title"))?;
     for (s, n) in &r.statuses {
         if Status::MAIN.contains(s) || *n > 0 {
-            writeln!(w, "  {:<14} {:>10}", s.name(), n)?;
+            writeln!(w, "  {:<14} {:>10}", l.label(s.name()), n)?;
         }
     }
     Ok(())
 }
 
-fn code_table(w: &mut dyn Write, title: &str, head: &str, rows: &[CodeRow]) -> io::Result<()> {
+fn code_table(w: &mut dyn Write, l: &Lang, title: &str, head: &str, rows: &[CodeRow]) -> io::Result<()> {
     rule(w, title)?;
     if rows.is_empty() {
-        return writeln!(w, "  (none)");
+        return writeln!(w, "  {}", l.t("none"));
     }
-    writeln!(w, "  {head:<9} {:<13} {:>10} {:>7}  title", "class", "count", "share")?;
+    let (class, count, share, title) = (l.t("col_class"), l.t("col_count"), l.t("col_share"), l.t("col_title"));
+    writeln!(w, "  {head:<9} {class:<13} {count:>10} {share:>7}  {title}")?;
     for row in rows {
-        let mark = if row.registered { "" } else { " [unregistered]" };
+        let mark = if row.registered { String::new() } else { format!(" {}", l.t("unregistered")) };
+        let label = l.class_label(row.class);
         writeln!(
             w,
-            "  {:<9} {:<13} {:>10} {:>7}  {}{mark}",
+            "  {:<9} {label:<13} {:>10} {:>7}  {}{mark}",
             row.code.to_string(),
-            row.class.label(),
             row.count,
             pct(row.share),
             row.title
@@ -163,18 +155,14 @@ fn code_table(w: &mut dyn Write, title: &str, head: &str, rows: &[CodeRow]) -> i
     Ok(())
 }
 
-fn inferred(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+fn inferred(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     if r.inferred.is_empty() {
         return Ok(());
     }
-    rule(w, "Inferred codes (not written in the log, counted apart)")?;
+    rule(w, l.t("inferred_title"))?;
     for i in &r.inferred {
         let e = i.enhanced.as_deref().unwrap_or("");
-        writeln!(
-            w,
-            "  {:<4} {:<9} {:>10}  authentication failures logged by smtpd without the reply",
-            i.code, e, i.count
-        )?;
+        writeln!(w, "  {:<4} {:<9} {:>10}  {}", i.code, e, i.count, l.t("inferred_sasl"))?;
     }
     Ok(())
 }
@@ -204,79 +192,90 @@ fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn names(list: &[(Untrusted, u64)], distinct: usize) -> String {
+fn names(l: &Lang, list: &[(Untrusted, u64)], distinct: usize) -> String {
     let mut s: Vec<String> = list.iter().map(|(n, c)| format!("{} ({c})", for_terminal(&n.0))).collect();
     if distinct > list.len() {
-        s.push(format!("and {} more", distinct - list.len()));
+        s.push(l.f("and_more", &[("n", &(distinct - list.len()).to_string())]));
     }
     s.join(", ")
 }
 
-fn page_body(w: &mut dyn Write, p: &CodePage) -> io::Result<()> {
-    wrap(w, "What it means", &p.description)?;
-    wrap(w, "When you see it", &p.when)?;
-    wrap(w, "How to fix", &p.fix)?;
-    wrap(w, "Source", &p.source)
+fn page_body(w: &mut dyn Write, l: &Lang, p: &CodePage) -> io::Result<()> {
+    wrap(w, l.t("what_it_means"), &p.description)?;
+    wrap(w, l.t("when_you_see_it"), &p.when)?;
+    wrap(w, l.t("how_to_fix"), &p.fix)?;
+    wrap(w, l.t("source"), &p.source)
 }
 
-fn section(s: &CodeSection, w: &mut dyn Write) -> io::Result<()> {
+fn section(s: &CodeSection, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     let p = &s.page;
-    rule(
-        w,
-        &format!("{} {} — {}, {} events ({} of all)", p.code, p.title, p.class.label(), s.row.count, pct(s.row.share)),
-    )?;
-    writeln!(w, "    Class: {}, category {}", p.class_name, p.area)?;
-    page_body(w, p)?;
+    let header = l.f(
+        "section_header",
+        &[
+            ("code", &p.code),
+            ("title", &p.title),
+            ("class", l.class_label(p.class)),
+            ("count", &s.row.count.to_string()),
+            ("share", &pct(s.row.share)),
+        ],
+    );
+    rule(w, &header)?;
+    wrap(w, l.t("class"), &l.f("section_class", &[("class_name", &p.class_name), ("area", &p.area)]))?;
+    page_body(w, l, p)?;
     if !s.paired.is_empty() {
         let v: Vec<String> = s.paired.iter().map(|(c, t, n)| format!("{c} {t} ({n})")).collect();
-        wrap(w, "Enhanced codes", &v.join(", "))?;
+        wrap(w, l.t("enhanced_codes"), &v.join(", "))?;
     }
-    let st: Vec<String> = s.statuses.iter().map(|(st, n)| format!("{} {n}", st.name())).collect();
+    let st: Vec<String> = s.statuses.iter().map(|(st, n)| format!("{} {n}", l.label(st.name()))).collect();
     if !st.is_empty() {
-        wrap(w, "Statuses", &st.join(", "))?;
+        wrap(w, l.t("statuses"), &st.join(", "))?;
     }
-    let sg: Vec<String> = s.stages.iter().map(|(st, n)| format!("{} {n}", st.name())).collect();
+    let sg: Vec<String> = s.stages.iter().map(|(st, n)| format!("{} {n}", l.label(st.label_key()))).collect();
     if !sg.is_empty() {
-        wrap(w, "In reply to", &sg.join(", "))?;
+        wrap(w, l.t("in_reply_to"), &sg.join(", "))?;
     }
     if !s.domains.is_empty() {
-        wrap(w, "Recipient domains", &names(&s.domains, s.distinct_domains))?;
+        wrap(w, l.t("recipient_domains"), &names(l, &s.domains, s.distinct_domains))?;
     }
     if !s.remotes.is_empty() {
-        wrap(w, "Remote hosts", &names(&s.remotes, s.distinct_remotes))?;
+        wrap(w, l.t("remote_hosts"), &names(l, &s.remotes, s.distinct_remotes))?;
     }
     for sample in &s.samples {
-        wrap(w, "Example", &format!("\"{}\"", for_terminal(&sample.0)))?;
+        wrap(w, l.t("example"), &format!("\"{}\"", for_terminal(&sample.0)))?;
     }
     Ok(())
 }
 
-fn class_contrast(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+fn class_contrast(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     let c = &r.class_contrast;
-    rule(w, "Transient (4xx) vs permanent (5xx)")?;
-    writeln!(
-        w,
-        "  transient {}: deferred {}, expired {} (retried until the queue lifetime ran out)",
-        c.transient_total,
-        r.status_count(Status::Deferred),
-        r.status_count(Status::Expired)
-    )?;
-    writeln!(
-        w,
-        "  permanent {}: bounced {}, rejected {} (returned to the sender or refused at the door)",
-        c.permanent_total,
-        r.status_count(Status::Bounced),
-        r.status_count(Status::Rejected)
-    )?;
+    let n = |s: Status| r.status_count(s).to_string();
+    rule(w, l.t("contrast_title"))?;
+    let transient = l.f(
+        "contrast_transient",
+        &[("n", &c.transient_total.to_string()), ("deferred", &n(Status::Deferred)), ("expired", &n(Status::Expired))],
+    );
+    writeln!(w, "  {transient}")?;
+    let permanent = l.f(
+        "contrast_permanent",
+        &[("n", &c.permanent_total.to_string()), ("bounced", &n(Status::Bounced)), ("rejected", &n(Status::Rejected))],
+    );
+    writeln!(w, "  {permanent}")?;
+    let args = |row: &CodeRow| {
+        [("code", row.code.to_string()), ("title", row.title.clone()), ("count", row.count.to_string())]
+    };
+    let fill = |key: &str, row: &CodeRow| {
+        let a = args(row);
+        l.f(key, &[(a[0].0, a[0].1.as_str()), (a[1].0, a[1].1.as_str()), (a[2].0, a[2].1.as_str())])
+    };
     match (&c.transient, &c.permanent, &c.contrast) {
         (Some(t), Some(p), Some(con)) => {
-            writeln!(w, "  Leading transient code: {} {} ({})", t.code, t.title, t.count)?;
-            writeln!(w, "  Leading permanent code: {} {} ({})", p.code, p.title, p.count)?;
+            writeln!(w, "  {}", fill("leading_transient", t))?;
+            writeln!(w, "  {}", fill("leading_permanent", p))?;
             differences(w, con)
         }
-        (Some(t), None, _) => writeln!(w, "  Only transient failures: leading {} {} ({}).", t.code, t.title, t.count),
-        (None, Some(p), _) => writeln!(w, "  Only permanent failures: leading {} {} ({}).", p.code, p.title, p.count),
-        _ => writeln!(w, "  No failures in this log."),
+        (Some(t), None, _) => writeln!(w, "  {}", fill("only_transient", t)),
+        (None, Some(p), _) => writeln!(w, "  {}", fill("only_permanent", p)),
+        _ => writeln!(w, "  {}", l.t("no_failures")),
     }
 }
 
@@ -287,27 +286,55 @@ fn differences(w: &mut dyn Write, c: &Contrast) -> io::Result<()> {
     Ok(())
 }
 
+/// Events per hour and class; per day when the log spans more than two days.
+fn hourly(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    if r.hourly.is_empty() {
+        return Ok(());
+    }
+    let daily = r.hourly.len() > 48;
+    let mut rows: Vec<(String, [u64; 4])> = Vec::new();
+    for (h, c) in &r.hourly {
+        let s = h.to_string();
+        let key = if daily { s[..10].to_string() } else { format!("{} {}", &s[..10], &s[11..16]) };
+        match rows.last_mut() {
+            Some((k, acc)) if *k == key => acc.iter_mut().zip(c).for_each(|(a, b)| *a += b),
+            _ => rows.push((key, *c)),
+        }
+    }
+    rule(w, l.t(if daily { "daily_title" } else { "hourly_title" }))?;
+    writeln!(w, "  {:<16} {:>9} {:>9} {:>9}  {}", "", "2xx", "4xx", "5xx", l.t("failures"))?;
+    let max = rows.iter().map(|(_, c)| c[2] + c[3]).max().unwrap_or(0).max(1);
+    for (k, c) in rows {
+        let bar = ((c[2] + c[3]) * 30).div_ceil(max) as usize;
+        writeln!(w, "  {k:<16} {:>9} {:>9} {:>9}  {}", c[0], c[2], c[3], "#".repeat(bar))?;
+    }
+    Ok(())
+}
+
 /// `smtpstat explain A [B]`.
-pub fn render_explain(pages: &[CodePage], contrast: Option<&Contrast>, w: &mut dyn Write) -> io::Result<()> {
+pub fn render_explain(l: &Lang, pages: &[CodePage], contrast: Option<&Contrast>, w: &mut dyn Write) -> io::Result<()> {
     for p in pages {
-        let mark = if p.registered { "" } else { " [unregistered]" };
-        writeln!(w, "{} {}{mark}", p.code, p.title)?;
-        writeln!(w, "{}", "-".repeat((p.code.len() + p.title.len() + 1 + mark.len()).min(WIDTH)))?;
-        wrap(w, "Class", &format!("{} — {}", p.class_name, p.class_action))?;
-        wrap(w, "Category", &format!("{} — {}", p.area, p.area_meaning))?;
-        page_body(w, p)?;
+        let mark = if p.registered { String::new() } else { format!(" {}", l.t("unregistered")) };
+        let head = format!("{} {}{mark}", p.code, p.title);
+        writeln!(w, "{head}")?;
+        writeln!(w, "{}", "-".repeat(head.chars().count().min(WIDTH)))?;
+        wrap(w, l.t("class"), &format!("{} — {}", p.class_name, p.class_action))?;
+        wrap(w, l.t("category"), &format!("{} — {}", p.area, p.area_meaning))?;
+        page_body(w, l, p)?;
         if !p.pairs.is_empty() {
-            wrap(w, "Usually paired with", &p.pairs.join(", "))?;
+            wrap(w, l.t("usually_paired"), &p.pairs.join(", "))?;
         }
         writeln!(w)?;
     }
     if let Some(c) = contrast {
-        writeln!(w, "{} vs {}: the key differences", c.a.code, c.b.code)?;
-        writeln!(w, "{}", "-".repeat(40))?;
+        let head = l.f("key_differences", &[("a", &c.a.code), ("b", &c.b.code)]);
+        writeln!(w, "{head}")?;
+        writeln!(w, "{}", "-".repeat(head.chars().count().min(WIDTH)))?;
         differences(w, c)?;
         writeln!(w)?;
-        writeln!(w, "When each applies")?;
-        writeln!(w, "{}", "-".repeat(17))?;
+        let head = l.t("when_each_applies");
+        writeln!(w, "{head}")?;
+        writeln!(w, "{}", "-".repeat(head.chars().count()))?;
         wrap(w, &c.a.code, &c.a.when)?;
         wrap(w, &c.b.code, &c.b.when)?;
     }

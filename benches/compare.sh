@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Whole-process comparison: smtpstat against the tools admins use today and
+# against the speed of merely reading the file, on the same generated logs
+# with a warm page cache. Prints medians, MB/s and the ratios issue #4 sets
+# targets for.
+#
+#   benches/compare.sh [SIZE] [RUNS]      SIZE of the logs (default 1G), RUNS per command (default 5)
+#
+# Needs: a release build (made here), ripgrep (`rg`), GNU grep, wc, zcat,
+# pflogsumm and eximstats (Debian: apt-get install ripgrep pflogsumm exim4-base),
+# /usr/bin/time. Logs go to $TMPDIR (default /tmp) and are reused when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${1:-1G}
+RUNS=${2:-5}
+DIR=${TMPDIR:-/tmp}/smtpstat-compare
+mkdir -p "$DIR"
+
+cargo build --release --quiet
+cargo build --release --quiet --example genlog
+BIN=target/release/smtpstat
+GEN=target/release/examples/genlog
+
+PF=$DIR/postfix-$SIZE.log
+EX=$DIR/exim-$SIZE.log
+PF100=$DIR/postfix-100M.log
+EX100=$DIR/exim-100M.log
+[ -s "$PF" ] || $GEN --mta postfix --size "$SIZE" --seed 42 > "$PF"
+[ -s "$EX" ] || $GEN --mta exim --size "$SIZE" --seed 42 > "$EX"
+[ -s "$PF100" ] || $GEN --mta postfix --size 100M --seed 42 > "$PF100"
+[ -s "$EX100" ] || $GEN --mta exim --size 100M --seed 42 > "$EX100"
+[ -s "$PF.gz" ] || gzip -6 -c "$PF" > "$PF.gz"
+
+bytes() { stat -c %s "$1"; }
+
+# median wall seconds of RUNS runs of a shell command; warms the cache first
+median() {
+    local cmd=$1 runs=${2:-$RUNS} t
+    bash -c "$cmd" > /dev/null 2>&1 || true
+    for _ in $(seq "$runs"); do
+        /usr/bin/time -f %e -o "$DIR/t" bash -c "$cmd" > /dev/null 2>&1
+        cat "$DIR/t"
+    done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+# peak RSS in MiB of one run
+rss() {
+    /usr/bin/time -f %M -o "$DIR/m" bash -c "$1" > /dev/null 2>&1
+    awk '{printf "%.1f", $1/1024}' "$DIR/m"
+}
+
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN {printf "%.0f", b/1e6/s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+line() { printf '%-44s %8s s %9s MB/s  %s\n' "$1" "$2" "$3" "${4:-}"; }
+
+echo "smtpstat $(git describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%F), $(nproc) cores, $(uname -r)"
+echo "logs: $PF ($(bytes "$PF") bytes), $EX ($(bytes "$EX") bytes); median of $RUNS runs, warm cache"
+echo
+
+P=$(bytes "$PF")
+t_s2=$(median "$BIN --threads 2 $PF")
+t_s1=$(median "$BIN --threads 1 $PF")
+t_rg=$(median "rg -c status= $PF | cat")
+t_grep=$(median "grep -c status= $PF | cat")
+t_wc=$(median "wc -l $PF")
+t_gz=$(median "$BIN $PF.gz")
+t_zcat=$(median "zcat $PF.gz > /dev/null")
+P100=$(bytes "$PF100")
+t_pfl=$(median "pflogsumm $PF100" 3)
+
+line "smtpstat (2 threads) postfix" "$t_s2" "$(mbps "$P" "$t_s2")"
+line "smtpstat (1 thread) postfix" "$t_s1" "$(mbps "$P" "$t_s1")"
+line "rg -c status=" "$t_rg" "$(mbps "$P" "$t_rg")"
+line "grep -c status= | cat" "$t_grep" "$(mbps "$P" "$t_grep")"
+line "wc -l" "$t_wc" "$(mbps "$P" "$t_wc")"
+line "pflogsumm (100 MB slice)" "$t_pfl" "$(mbps "$P100" "$t_pfl")"
+line "smtpstat postfix .gz (uncompressed MB/s)" "$t_gz" "$(mbps "$P" "$t_gz")"
+line "zcat > /dev/null" "$t_zcat" "$(mbps "$P" "$t_zcat")"
+
+E=$(bytes "$EX")
+E100=$(bytes "$EX100")
+t_e2=$(median "$BIN $EX")
+t_exs=$(median "eximstats $EX100" 3)
+line "smtpstat (2 threads) exim" "$t_e2" "$(mbps "$E" "$t_e2")"
+line "eximstats (100 MB slice)" "$t_exs" "$(mbps "$E100" "$t_exs")"
+
+r_stdin_1=$(rss "$BIN - < $PF")
+cat "$PF" "$PF" "$PF" "$PF" > "$DIR/postfix-4x.log"
+r_stdin_4=$(rss "$BIN - < $DIR/postfix-4x.log")
+rm -f "$DIR/postfix-4x.log"
+r_pfl=$(rss "pflogsumm $PF100")
+
+echo
+echo "ratios (target in brackets)"
+printf '  smtpstat / rg -c            %s  [>= 0.5]\n' "$(ratio "$t_rg" "$t_s2")"
+printf '  smtpstat / pflogsumm        %s  [>= 150]\n' "$(ratio "$(mbps "$P" "$t_s2")" "$(mbps "$P100" "$t_pfl")")"
+printf '  smtpstat / eximstats        %s\n' "$(ratio "$(mbps "$E" "$t_e2")" "$(mbps "$E100" "$t_exs")")"
+printf '  2 threads / 1 thread        %s  [>= 1.7]\n' "$(ratio "$t_s1" "$t_s2")"
+printf '  gzip input / zcat           %s  [>= 0.9]\n' "$(ratio "$t_zcat" "$t_gz")"
+printf '  peak RSS, 1x via stdin      %s MiB  [<= 64]\n' "$r_stdin_1"
+printf '  peak RSS, 4x via stdin      %s MiB  [<= 64]\n' "$r_stdin_4"
+printf '  pflogsumm peak RSS (100 MB) %s MiB\n' "$r_pfl"
