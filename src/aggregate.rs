@@ -17,6 +17,19 @@ pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// How many example replies are kept per code.
 pub const SAMPLES_PER_CODE: usize = 3;
+/// How many unrecognised lines that look like they carry a code are kept.
+pub const UNRECOGNIZED_SAMPLES: usize = 50;
+/// Distinct names kept per code, for recipient domains and for remote
+/// hosts. Beyond it, events of new names are counted in `other`, so a
+/// million domains cost the memory of this many. The names kept are the
+/// first seen, so above the cap the lists may differ a little between
+/// runs with different thread counts; below it, everything is exact.
+pub const NAMES_PER_CODE: usize = 10_000;
+/// Distinct enhanced codes, and codes with details, kept; the registry has
+/// a few hundred, so only crafted input reaches these.
+pub const DISTINCT_CODES: usize = 10_000;
+/// Distinct hours kept for the histogram (over eleven years).
+pub const DISTINCT_HOURS: usize = 100_000;
 /// Longest reply text kept in an example.
 const SAMPLE_MAX_BYTES: usize = 400;
 
@@ -80,20 +93,24 @@ pub struct Samples {
 
 impl Samples {
     fn offer(&mut self, raw: &[u8]) {
+        self.offer_up_to(raw, SAMPLES_PER_CODE);
+    }
+
+    fn offer_up_to(&mut self, raw: &[u8], keep: usize) {
         if raw.is_empty() {
             return;
         }
         let h = SAMPLE_HASH.hash_one(raw);
-        let full = self.items.len() >= SAMPLES_PER_CODE;
+        let full = self.items.len() >= keep;
         // Masking is the costly part; skip it for texts that cannot get in,
         // and for a text already kept (the same raw text hashes the same).
-        if (full && h >= self.items[SAMPLES_PER_CODE - 1].0) || self.items.iter().any(|(x, _)| *x == h) {
+        if (full && h >= self.items[keep - 1].0) || self.items.iter().any(|(x, _)| *x == h) {
             return;
         }
-        self.insert(h, mask(raw, SAMPLE_MAX_BYTES));
+        self.insert(h, mask(raw, SAMPLE_MAX_BYTES), keep);
     }
 
-    fn insert(&mut self, h: u64, text: String) {
+    fn insert(&mut self, h: u64, text: String, keep: usize) {
         if let Some(pos) = self.items.iter().position(|(_, t)| *t == text) {
             if self.items[pos].0 <= h {
                 return;
@@ -102,12 +119,12 @@ impl Samples {
         }
         let at = self.items.partition_point(|(x, t)| (*x, t.as_str()) < (h, text.as_str()));
         self.items.insert(at, (h, text));
-        self.items.truncate(SAMPLES_PER_CODE);
+        self.items.truncate(keep);
     }
 
-    fn merge(&mut self, other: &Samples) {
+    fn merge(&mut self, other: &Samples, keep: usize) {
         for (h, t) in &other.items {
-            self.insert(*h, t.clone());
+            self.insert(*h, t.clone(), keep);
         }
     }
 
@@ -131,18 +148,21 @@ pub struct CodeDetail {
     pub domains: Map<Box<[u8]>, u64>,
     /// Relays delivered to or clients rejected, lower-cased.
     pub remotes: Map<Box<[u8]>, u64>,
+    /// Events whose domain or host did not fit under `NAMES_PER_CODE`.
+    pub other_domains: u64,
+    pub other_remotes: u64,
     pub samples: Samples,
 }
 
 impl CodeDetail {
     fn merge(&mut self, o: &CodeDetail) {
         self.count += o.count;
-        add_map(&mut self.enhanced, &o.enhanced);
+        add_capped_map(&mut self.enhanced, &o.enhanced, DISTINCT_CODES);
         add_arrays(&mut self.statuses, &o.statuses);
         add_arrays(&mut self.stages, &o.stages);
-        add_map(&mut self.domains, &o.domains);
-        add_map(&mut self.remotes, &o.remotes);
-        self.samples.merge(&o.samples);
+        self.other_domains += o.other_domains + add_capped_map(&mut self.domains, &o.domains, NAMES_PER_CODE);
+        self.other_remotes += o.other_remotes + add_capped_map(&mut self.remotes, &o.remotes, NAMES_PER_CODE);
+        self.samples.merge(&o.samples, SAMPLES_PER_CODE);
     }
 }
 
@@ -164,11 +184,15 @@ pub struct Summary {
     pub hourly: Map<LogTime, [u64; 4]>,
     pub first: Option<LogTime>,
     pub last: Option<LogTime>,
+    /// Unrecognised lines that look like they carry a reply code, masked.
+    pub unrecognized_samples: Samples,
+    /// Events left out of a table because it reached its cap.
+    pub overflow: u64,
 }
 
 impl Summary {
     /// Counts one line and what it said.
-    pub fn add_line(&mut self, kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
+    pub fn add_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
         self.lines.read += 1;
         match kind {
             LineKind::Blank => self.lines.blank += 1,
@@ -181,6 +205,9 @@ impl Summary {
         }
         if kind != LineKind::Blank {
             self.see_time(time);
+        }
+        if kind == LineKind::Unrecognized && looks_coded(line) {
+            self.unrecognized_samples.offer_up_to(line, UNRECOGNIZED_SAMPLES);
         }
         if let Some(ev) = event {
             self.add_event(ev);
@@ -215,27 +242,36 @@ impl Summary {
             self.basic[b.index()] += 1;
         }
         if let Some(e) = ev.enhanced {
-            *self.enhanced.entry(e).or_default() += 1;
+            self.overflow += add_capped(&mut self.enhanced, e, 1, DISTINCT_CODES);
         }
         let class = key.class();
         self.classes[class.index()] += 1;
         if let Some(t) = ev.time {
-            self.hourly.entry(t.hour()).or_default()[class.index()] += 1;
+            let room = self.hourly.len() < DISTINCT_HOURS;
+            match self.hourly.get_mut(&t.hour()) {
+                Some(h) => h[class.index()] += 1,
+                None if room => self.hourly.entry(t.hour()).or_default()[class.index()] += 1,
+                None => self.overflow += 1,
+            }
+        }
+        if !self.details.contains_key(&key) && self.details.len() >= DISTINCT_CODES {
+            self.overflow += 1;
+            return;
         }
         let d = self.details.entry(key).or_default();
         d.count += 1;
         if let (CodeKey::Basic(_), Some(e)) = (key, ev.enhanced) {
-            *d.enhanced.entry(e).or_default() += 1;
+            add_capped(&mut d.enhanced, e, 1, DISTINCT_CODES);
         }
         if let Some(s) = ev.status {
             d.statuses[s.index()] += 1;
         }
         d.stages[ev.stage.index()] += 1;
-        count_lowercase(&mut d.domains, ev.domain);
+        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
         // Where failures come from matters; the relays of successful
         // deliveries are many lookups for little insight.
         if class != Class::Success {
-            count_lowercase(&mut d.remotes, ev.remote);
+            d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
         }
         d.samples.offer(ev.text);
     }
@@ -249,18 +285,29 @@ impl Summary {
         } else if !other.basic.is_empty() {
             add_arrays(&mut self.basic, &other.basic);
         }
-        add_map(&mut self.enhanced, &other.enhanced);
+        self.overflow += other.overflow + add_capped_map(&mut self.enhanced, &other.enhanced, DISTINCT_CODES);
         add_arrays(&mut self.classes, &other.classes);
         add_arrays(&mut self.statuses, &other.statuses);
         for (k, d) in &other.details {
-            self.details.entry(*k).or_default().merge(d);
+            let room = self.details.len() < DISTINCT_CODES;
+            match self.details.get_mut(k) {
+                Some(mine) => mine.merge(d),
+                None if room => self.details.entry(*k).or_default().merge(d),
+                None => self.overflow += d.count,
+            }
         }
         add_map(&mut self.inferred, &other.inferred);
         for (h, c) in &other.hourly {
-            add_arrays(self.hourly.entry(*h).or_default(), c);
+            let room = self.hourly.len() < DISTINCT_HOURS;
+            match self.hourly.get_mut(h) {
+                Some(mine) => add_arrays(mine, c),
+                None if room => add_arrays(self.hourly.entry(*h).or_default(), c),
+                None => self.overflow += c.iter().sum::<u64>(),
+            }
         }
         self.see_time(other.first);
         self.see_time(other.last);
+        self.unrecognized_samples.merge(&other.unrecognized_samples, UNRECOGNIZED_SAMPLES);
         self
     }
 
@@ -286,11 +333,43 @@ fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>
     }
 }
 
+/// Adds `n` under `key` unless the map is full and the key new; returns
+/// what did not fit.
+fn add_capped<K: Eq + std::hash::Hash>(map: &mut Map<K, u64>, key: K, n: u64, cap: usize) -> u64 {
+    if let Some(v) = map.get_mut(&key) {
+        *v += n;
+        return 0;
+    }
+    if map.len() >= cap {
+        return n;
+    }
+    map.insert(key, n);
+    0
+}
+
+/// Adds another map within a cap; returns the count that did not fit.
+fn add_capped_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>, cap: usize) -> u64 {
+    b.iter().map(|(k, v)| add_capped(a, k.clone(), *v, cap)).sum()
+}
+
+/// A line that looks like it carries a reply code (`550 `, `4.7.1`),
+/// worth showing when no parser understood it.
+fn looks_coded(line: &[u8]) -> bool {
+    line.windows(5).any(|w| {
+        matches!(w[0], b' ' | b':' | b'(' | b'=' | b'"')
+            && matches!(w[1], b'2'..=b'5')
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && matches!(w[4], b' ' | b'-')
+    })
+}
+
 /// Counts a host or domain name case-insensitively without allocating for
-/// names already seen. Names longer than any DNS name are not counted.
-fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) {
+/// names already seen; returns 1 when the map was full and the name new.
+/// Names longer than any DNS name are not counted.
+fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) -> u64 {
     if name.is_empty() || name.len() > 255 {
-        return;
+        return 0;
     }
     // Names are nearly always lower case already; copy only when not.
     let mut buf = [0u8; 255];
@@ -302,12 +381,15 @@ fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) {
     } else {
         name
     };
+    let full = map.len() >= NAMES_PER_CODE;
     match map.get_mut(key) {
         Some(n) => *n += 1,
+        None if full => return 1,
         None => {
             map.insert(Box::from(key), 1);
         }
     }
+    0
 }
 
 #[cfg(test)]
@@ -336,15 +418,15 @@ mod tests {
         ];
         let mut whole = Summary::default();
         for e in &events {
-            whole.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+            whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
         }
         for split in 0..events.len() {
             let (mut a, mut b) = (Summary::default(), Summary::default());
             for e in &events[..split] {
-                a.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+                a.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
             }
             for e in &events[split..] {
-                b.add_line(LineKind::Recognized(Mta::Postfix), None, Some(e));
+                b.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
             }
             assert_eq!(a.clone().merge(b.clone()), whole);
             assert_eq!(b.merge(a), whole);

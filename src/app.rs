@@ -60,6 +60,10 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
         Some(path) => write_atomically(path, render)?,
         None => write_stdout(render)?,
     }
+    for reason in cfg.fail_on.iter().filter_map(|c| c.check(&summary)) {
+        eprintln!("smtpstat: {reason}");
+        exit = exit.max(Exit::Threshold);
+    }
     Ok(exit)
 }
 

@@ -152,6 +152,29 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub csv_dir: Option<PathBuf>,
 
+    /// Also print up to N unrecognised lines that look like they carry a
+    /// reply code (masked), to notice a log format smtpstat misses.
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Output")]
+    pub show_unrecognized: usize,
+
+    /// Exit 1 when a condition holds, e.g. `unrecognized>5%,permanent>2%,deferred>1000`.
+    ///
+    /// The report is still written and each condition that holds is named
+    /// on stderr. Metrics: unrecognized, foreign, oversized, recognized (of
+    /// lines read); success, intermediate, transient, permanent (of events
+    /// with a code); sent, deferred, bounced, expired, rejected (of events
+    /// with a status); or a code such as 550 or 5.7.1. OP: >, >=, <, <=.
+    #[arg(long, value_name = "CONDITIONS", help_heading = "Output")]
+    pub fail_on: Option<String>,
+
+    /// Extra reason and provider rules (TOML, same layout as patterns/*.toml).
+    ///
+    /// A rule with the id of a built-in one replaces it; new rules are tried
+    /// before the built-in ones. A rule that does not load is an error that
+    /// names the file and the rule.
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub patterns: Vec<PathBuf>,
+
     /// How many failure codes to explain, and how many domains and hosts to list for each.
     #[arg(long, value_name = "N", default_value_t = 10, help_heading = "Output")]
     pub top: usize,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::cli::{Format, MtaArg, ProgressArg, ReportArgs};
 use crate::error::Error;
 use crate::event::Mta;
+use crate::fail_on::{self, Condition};
 use crate::input::{InputSpec, default_inputs, expand_args};
 use crate::pipeline::ScanOptions;
 use crate::progress::When;
@@ -21,6 +22,9 @@ pub struct Config {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub csv_dir: Option<PathBuf>,
+    pub fail_on: Vec<Condition>,
+    /// Extra rule files, read: (name, text).
+    pub patterns: Vec<(String, String)>,
 }
 
 impl Config {
@@ -64,10 +68,21 @@ impl Config {
             inputs,
             input_errors,
             scan,
-            report: ReportOptions { top: args.top, window },
+            report: ReportOptions { top: args.top, window, show_unrecognized: args.show_unrecognized },
             format: args.format,
             output: args.output,
             csv_dir: args.csv_dir,
+            fail_on: args.fail_on.as_deref().map(fail_on::parse).transpose()?.unwrap_or_default(),
+            patterns: args
+                .patterns
+                .iter()
+                .map(|p| {
+                    let name = p.display().to_string();
+                    std::fs::read_to_string(p)
+                        .map(|t| (name.clone(), t))
+                        .map_err(|source| Error::Open { path: name, source })
+                })
+                .collect::<Result<_, _>>()?,
         })
     }
 }

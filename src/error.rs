@@ -20,4 +20,6 @@ pub enum Error {
     Write { path: String, source: io::Error },
     #[error("{0}")]
     Usage(String),
+    #[error("{file}: rule {rule:?}: {message}")]
+    BadPattern { file: String, rule: String, message: String },
 }

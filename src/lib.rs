@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod exit;
+pub mod fail_on;
 pub mod formats;
 pub mod i18n;
 pub mod input;

@@ -6,6 +6,29 @@ use std::path::Path;
 
 use crate::error::Error;
 
+/// Temporary files being written, removed if the run is interrupted.
+static PENDING: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of reports being written (on SIGINT), so
+/// an interrupted run leaves neither a half report nor litter.
+pub fn remove_pending() {
+    if let Ok(mut pending) = PENDING.lock() {
+        for p in pending.drain(..) {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn track(path: &Path, add: bool) {
+    if let Ok(mut pending) = PENDING.lock() {
+        if add {
+            pending.push(path.to_path_buf());
+        } else {
+            pending.retain(|p| p != path);
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`smtpstat … | head`) is not an error.
 pub fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
@@ -31,11 +54,16 @@ pub fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    let tmp_path = tmp.path().to_path_buf();
+    track(&tmp_path, true);
     let mut w = BufWriter::new(tmp);
-    render(&mut w).and_then(|()| w.flush()).map_err(err)?;
-    let tmp = w.into_inner().map_err(|e| err(e.into_error()))?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    let result = render(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(err)
+        .and_then(|()| w.into_inner().map_err(|e| err(e.into_error())))
+        .and_then(|tmp| tmp.persist(path).map(drop).map_err(|e| err(e.error)));
+    track(&tmp_path, false);
+    result
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
             summary.lines.outside += 1;
             return;
         }
-        summary.add_line(parsed.kind, parsed.time, parsed.event.as_ref());
+        summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
     };
     for nl in memchr_iter(b'\n', chunk) {
         scan_line(&chunk[start..nl]);

@@ -65,6 +65,8 @@ fn section(s: &CodeSection) -> Value {
     m.insert("distinct_domains".into(), json!(s.distinct_domains));
     m.insert("remotes".into(), names(&s.remotes));
     m.insert("distinct_remotes".into(), json!(s.distinct_remotes));
+    m.insert("other_domains".into(), json!(s.other_domains));
+    m.insert("other_remotes".into(), json!(s.other_remotes));
     m.insert("examples".into(), s.samples.iter().map(|x| json!(x.0)).collect());
     Value::Object(m)
 }
@@ -116,6 +118,8 @@ pub fn to_value(r: &Report) -> Value {
         "other_statuses": other,
         "inferred_codes": r.inferred.iter().map(|i| json!({"code": i.code, "enhanced": i.enhanced, "count": i.count})).collect::<Vec<_>>(),
         "top": r.sections.iter().map(section).collect::<Vec<_>>(),
+        "unrecognized_samples": r.unrecognized_samples.iter().map(|u| json!(u.0)).collect::<Vec<_>>(),
+        "overflow_events": r.overflow,
         "contrast": {
             "transient": c.transient.as_ref().map(code_row),
             "permanent": c.permanent.as_ref().map(code_row),

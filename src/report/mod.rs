@@ -35,11 +35,13 @@ pub struct ReportOptions {
     pub top: usize,
     /// The time window asked for, shown in the report.
     pub window: Option<(LogTime, LogTime)>,
+    /// How many unrecognised lines that look coded to show.
+    pub show_unrecognized: usize,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { top: 10, window: None }
+        ReportOptions { top: 10, window: None, show_unrecognized: 0 }
     }
 }
 
@@ -73,6 +75,9 @@ pub struct CodeSection {
     pub remotes: Vec<(Untrusted, u64)>,
     pub distinct_domains: usize,
     pub distinct_remotes: usize,
+    /// Events whose domain or host was past the per-code cap.
+    pub other_domains: u64,
+    pub other_remotes: u64,
     pub samples: Vec<Untrusted>,
 }
 
@@ -103,6 +108,10 @@ pub struct Report {
     pub class_contrast: ClassContrast,
     pub hourly: Vec<(LogTime, [u64; 4])>,
     pub window: Option<(LogTime, LogTime)>,
+    /// Unrecognised lines that look like they carry a code, masked.
+    pub unrecognized_samples: Vec<Untrusted>,
+    /// Events left out of a table that reached its cap.
+    pub overflow: u64,
     /// Every (recipient domain, code) pair with its count, for domains.csv.
     pub domain_codes: Vec<(Untrusted, AnyCode, u64)>,
 }
@@ -183,6 +192,13 @@ impl Report {
             },
             hourly,
             window: opts.window,
+            unrecognized_samples: summary
+                .unrecognized_samples
+                .texts()
+                .take(opts.show_unrecognized)
+                .map(|t| Untrusted(t.to_string()))
+                .collect(),
+            overflow: summary.overflow,
             domain_codes: domain_codes.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(&d), c, n)).collect(),
         }
     }
@@ -241,6 +257,8 @@ fn section(summary: &Summary, k: Words<'_>, key: CodeKey, total: u64, top: usize
         remotes: names(&d.remotes),
         distinct_domains: d.domains.len(),
         distinct_remotes: d.remotes.len(),
+        other_domains: d.other_domains,
+        other_remotes: d.other_remotes,
         samples: d.samples.texts().map(|t| Untrusted(t.to_string())).collect(),
     }
 }

@@ -25,6 +25,20 @@ pub fn render(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     }
     class_contrast(r, l, w)?;
     hourly(r, l, w)?;
+    unrecognized(r, l, w)?;
+    Ok(())
+}
+
+/// `--show-unrecognized N`: lines no parser understood but that look like
+/// they carry a reply code, a sign of a log format smtpstat misses.
+fn unrecognized(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    if r.unrecognized_samples.is_empty() {
+        return Ok(());
+    }
+    rule(w, l.t("unrecognized_title"))?;
+    for s in &r.unrecognized_samples {
+        writeln!(w, "  {}", for_terminal(&s.0))?;
+    }
     Ok(())
 }
 
@@ -192,10 +206,13 @@ fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-fn names(l: &Lang, list: &[(Untrusted, u64)], distinct: usize) -> String {
+fn names(l: &Lang, list: &[(Untrusted, u64)], distinct: usize, other: u64) -> String {
     let mut s: Vec<String> = list.iter().map(|(n, c)| format!("{} ({c})", for_terminal(&n.0))).collect();
     if distinct > list.len() {
         s.push(l.f("and_more", &[("n", &(distinct - list.len()).to_string())]));
+    }
+    if other > 0 {
+        s.push(l.f("other_names", &[("n", &other.to_string())]));
     }
     s.join(", ")
 }
@@ -235,10 +252,10 @@ fn section(s: &CodeSection, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         wrap(w, l.t("in_reply_to"), &sg.join(", "))?;
     }
     if !s.domains.is_empty() {
-        wrap(w, l.t("recipient_domains"), &names(l, &s.domains, s.distinct_domains))?;
+        wrap(w, l.t("recipient_domains"), &names(l, &s.domains, s.distinct_domains, s.other_domains))?;
     }
     if !s.remotes.is_empty() {
-        wrap(w, l.t("remote_hosts"), &names(l, &s.remotes, s.distinct_remotes))?;
+        wrap(w, l.t("remote_hosts"), &names(l, &s.remotes, s.distinct_remotes, s.other_remotes))?;
     }
     for sample in &s.samples {
         wrap(w, l.t("example"), &format!("\"{}\"", for_terminal(&sample.0)))?;

@@ -1,0 +1,293 @@
+//! Rules that are data: `patterns/reasons.toml` says why a failed reply
+//! failed (unknown user, greylisting, a block list …), and
+//! `patterns/providers.toml` says who sent it (Gmail, Microsoft, Spamhaus …)
+//! and what a code means there. Both are embedded; `--patterns FILE` adds
+//! rules of either kind. A rule whose id already exists replaces it; new
+//! rules are tried before the built-in ones. Regexes are compiled once,
+//! into one set per kind so a reply is matched in a single pass.
+
+use std::collections::BTreeMap;
+
+use regex::bytes::{Regex, RegexSet};
+use serde::Deserialize;
+
+use crate::code::{BasicCode, EnhancedCode};
+use crate::error::Error;
+
+const REASONS: &str = include_str!("../patterns/reasons.toml");
+const PROVIDERS: &str = include_str!("../patterns/providers.toml");
+
+/// Text in each language, keyed by language code; English is required.
+pub type Texts = BTreeMap<String, String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRule {
+    pub id: String,
+    pub reason: Texts,
+    pub hint: Texts,
+    pub regex: String,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub counter_examples: Vec<String>,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderCode {
+    /// `4.7.28`, `421`, `421 4.7.28`, or `any`.
+    pub code: String,
+    pub meaning: Texts,
+    pub fix: Texts,
+    #[serde(default)]
+    pub more: Option<String>,
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub regex: String,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub counter_examples: Vec<String>,
+    #[serde(default)]
+    pub code: Vec<ProviderCode>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    rule: Vec<ReasonRule>,
+    #[serde(default)]
+    provider: Vec<Provider>,
+}
+
+/// The compiled rules.
+#[derive(Debug)]
+pub struct Rules {
+    pub reasons: Vec<ReasonRule>,
+    reason_set: RegexSet,
+    /// Each reason's regex, for its `list` capture.
+    reason_regexes: Vec<Regex>,
+    pub providers: Vec<Provider>,
+    provider_set: RegexSet,
+}
+
+/// Replies longer than this are classified by their start only.
+const MATCH_LIMIT: usize = 1024;
+
+impl Rules {
+    /// The built-in rules.
+    pub fn builtin() -> Rules {
+        Rules::load(&[]).expect("patterns/*.toml are checked by the rules tests")
+    }
+
+    /// The built-in rules plus the files given (`(name, text)`), later files first.
+    pub fn load(extra: &[(String, String)]) -> Result<Rules, Error> {
+        let mut reasons: Vec<(String, ReasonRule)> = Vec::new();
+        let mut providers: Vec<(String, Provider)> = Vec::new();
+        let builtin = [("patterns/providers.toml".to_string(), PROVIDERS), ("patterns/reasons.toml".to_string(), REASONS)];
+        let files = builtin.iter().map(|(n, t)| (n.clone(), *t)).chain(extra.iter().map(|(n, t)| (n.clone(), t.as_str())));
+        for (name, text) in files {
+            let file: RulesFile =
+                toml::from_str(text).map_err(|e| Error::BadPattern { file: name.clone(), rule: String::new(), message: e.to_string() })?;
+            let user = !name.starts_with("patterns/");
+            for r in file.rule {
+                upsert(&mut reasons, (name.clone(), r), |x| &x.1.id, user);
+            }
+            for p in file.provider {
+                upsert(&mut providers, (name.clone(), p), |x| &x.1.id, user);
+            }
+        }
+        let bad = |file: &str, rule: &str, message: String| Error::BadPattern { file: file.to_string(), rule: rule.to_string(), message };
+        let mut reason_regexes = Vec::with_capacity(reasons.len());
+        for (file, r) in &reasons {
+            if !r.reason.contains_key("en") || !r.hint.contains_key("en") {
+                return Err(bad(file, &r.id, "needs reason.en and hint.en".into()));
+            }
+            reason_regexes.push(Regex::new(&r.regex).map_err(|e| bad(file, &r.id, e.to_string()))?);
+        }
+        for (file, p) in &providers {
+            Regex::new(&p.regex).map_err(|e| bad(file, &p.id, e.to_string()))?;
+            for c in &p.code {
+                if !c.meaning.contains_key("en") || !c.fix.contains_key("en") {
+                    return Err(bad(file, &format!("{} {}", p.id, c.code), "needs meaning.en and fix.en".into()));
+                }
+                if c.code != "any" && parse_code_key(&c.code).is_none() {
+                    return Err(bad(file, &format!("{} {}", p.id, c.code), "code must be `any`, `550`, `5.7.1` or `550 5.7.1`".into()));
+                }
+            }
+        }
+        let reason_set = RegexSet::new(reasons.iter().map(|(_, r)| &r.regex))
+            .map_err(|e| bad("patterns", "", e.to_string()))?;
+        let provider_set = RegexSet::new(providers.iter().map(|(_, p)| &p.regex))
+            .map_err(|e| bad("patterns", "", e.to_string()))?;
+        Ok(Rules {
+            reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+            reason_set,
+            reason_regexes,
+            providers: providers.into_iter().map(|(_, p)| p).collect(),
+            provider_set,
+        })
+    }
+
+    /// The first reason whose rule matches, and the block list it names.
+    pub fn reason<'t>(&self, text: &'t [u8]) -> Option<(u16, &'t [u8])> {
+        let text = &text[..text.len().min(MATCH_LIMIT)];
+        let i = self.reason_set.matches(text).iter().next()?;
+        let list = self.reason_regexes[i]
+            .captures(text)
+            .and_then(|c| c.name("list"))
+            .map_or(&[][..], |m| m.as_bytes());
+        Some((i as u16, list))
+    }
+
+    /// The first provider recognised in the reply text or the remote host.
+    pub fn provider(&self, text: &[u8], remote: &[u8]) -> Option<u16> {
+        let text = &text[..text.len().min(MATCH_LIMIT)];
+        let first = |t: &[u8]| self.provider_set.matches(t).iter().next();
+        match (first(text), first(remote)) {
+            (Some(a), Some(b)) => Some(a.min(b) as u16),
+            (a, b) => a.or(b).map(|i| i as u16),
+        }
+    }
+
+    /// The provider's own entry for a code: exact basic+enhanced first,
+    /// then the enhanced code, then the basic code, then `any`.
+    pub fn provider_code(
+        &self,
+        provider: u16,
+        basic: Option<BasicCode>,
+        enhanced: Option<EnhancedCode>,
+    ) -> Option<&ProviderCode> {
+        let p = self.providers.get(usize::from(provider))?;
+        let rank = |c: &ProviderCode| -> Option<u8> {
+            if c.code == "any" {
+                return Some(3);
+            }
+            match parse_code_key(&c.code)? {
+                (Some(b), Some(e)) if Some(b) == basic && Some(e) == enhanced => Some(0),
+                (None, Some(e)) if Some(e) == enhanced => Some(1),
+                (Some(b), None) if Some(b) == basic => Some(2),
+                _ => None,
+            }
+        };
+        p.code.iter().filter_map(|c| rank(c).map(|r| (r, c))).min_by_key(|(r, _)| *r).map(|(_, c)| c)
+    }
+}
+
+/// Inserts or replaces by id. A user's new rule goes first, so it is tried
+/// before the built-in ones; a replacement keeps the old rule's place.
+fn upsert<T>(list: &mut Vec<T>, item: T, id: impl Fn(&T) -> &String, user: bool) {
+    match list.iter().position(|x| id(x) == id(&item)) {
+        Some(i) => list[i] = item,
+        None if user => list.insert(0, item),
+        None => list.push(item),
+    }
+}
+
+/// `550`, `5.7.1` or `550 5.7.1`.
+fn parse_code_key(s: &str) -> Option<(Option<BasicCode>, Option<EnhancedCode>)> {
+    let mut parts = s.split_whitespace();
+    let (a, b) = (parts.next()?, parts.next());
+    if parts.next().is_some() {
+        return None;
+    }
+    match b {
+        Some(e) => Some((Some(BasicCode::from_digits(a.as_bytes())?), Some(EnhancedCode::parse(e.as_bytes())?))),
+        None => match BasicCode::from_digits(a.as_bytes()) {
+            Some(basic) => Some((Some(basic), None)),
+            None => Some((None, Some(EnhancedCode::parse(a.as_bytes())?))),
+        },
+    }
+}
+
+/// Text in a language, or English.
+pub fn text_in<'a>(t: &'a Texts, lang: &str) -> &'a str {
+    t.get(lang).or_else(|| t.get("en")).map_or("", String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::LANGUAGES;
+
+    #[test]
+    fn builtin_rules_hit_their_examples_and_miss_their_counter_examples() {
+        let rules = Rules::builtin();
+        assert!(rules.reasons.len() >= 20, "{} reasons", rules.reasons.len());
+        for (i, r) in rules.reasons.iter().enumerate() {
+            assert!(!r.examples.is_empty() && !r.counter_examples.is_empty(), "{}", r.id);
+            for lang in LANGUAGES {
+                assert!(!text_in(&r.reason, lang).is_empty() && r.reason.contains_key(lang), "{} reason.{lang}", r.id);
+                assert!(r.hint.contains_key(lang), "{} hint.{lang}", r.id);
+            }
+            for ex in &r.examples {
+                assert_eq!(rules.reason(ex.as_bytes()).map(|(n, _)| usize::from(n)), Some(i), "{}: {ex}", r.id);
+            }
+            for ex in &r.counter_examples {
+                assert_ne!(rules.reason(ex.as_bytes()).map(|(n, _)| usize::from(n)), Some(i), "{}: {ex}", r.id);
+            }
+        }
+        for (i, p) in rules.providers.iter().enumerate() {
+            let re = Regex::new(&p.regex).unwrap();
+            assert!(!p.examples.is_empty(), "{}", p.id);
+            for ex in &p.examples {
+                assert!(re.is_match(ex.as_bytes()), "{}: {ex}", p.id);
+            }
+            for ex in &p.counter_examples {
+                assert!(!re.is_match(ex.as_bytes()), "{}: {ex}", p.id);
+            }
+            for c in &p.code {
+                for lang in LANGUAGES {
+                    assert!(c.meaning.contains_key(lang) && c.fix.contains_key(lang), "{} {} {lang}", p.id, c.code);
+                }
+            }
+            let _ = i;
+        }
+    }
+
+    #[test]
+    fn user_rules_replace_or_come_first_and_bad_ones_are_named() {
+        let user = r#"
+[[rule]]
+id = "my-rule"
+reason = { en = "Our own filter" }
+hint = { en = "Ask the filter team." }
+regex = '''(?i)frobnicated'''
+"#;
+        let rules = Rules::load(&[("local.toml".into(), user.into())]).unwrap();
+        assert_eq!(rules.reasons[0].id, "my-rule");
+        assert_eq!(rules.reason(b"550 5.7.1 message frobnicated").map(|(i, _)| i), Some(0));
+        let broken = r#"
+[[rule]]
+id = "broken"
+reason = { en = "x" }
+hint = { en = "y" }
+regex = '''(unclosed'''
+"#;
+        let err = Rules::load(&[("mine.toml".into(), broken.into())]).unwrap_err().to_string();
+        assert!(err.contains("mine.toml") && err.contains("broken"), "{err}");
+        let no_en = "[[rule]]\nid = \"x\"\nreason = { hi = \"x\" }\nhint = { en = \"y\" }\nregex = 'x'\n";
+        assert!(Rules::load(&[("f.toml".into(), no_en.into())]).unwrap_err().to_string().contains("reason.en"));
+        let bad_toml = "[[rule]\n";
+        assert!(Rules::load(&[("g.toml".into(), bad_toml.into())]).unwrap_err().to_string().contains("g.toml"));
+    }
+
+    #[test]
+    fn code_keys() {
+        assert!(parse_code_key("550").is_some_and(|(b, e)| b.is_some() && e.is_none()));
+        assert!(parse_code_key("4.7.28").is_some_and(|(b, e)| b.is_none() && e.is_some()));
+        assert!(parse_code_key("421 4.7.28").is_some_and(|(b, e)| b.is_some() && e.is_some()));
+        assert!(parse_code_key("4.7").is_none() && parse_code_key("550 5.7.1 x").is_none());
+    }
+}
