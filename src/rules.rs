@@ -162,7 +162,8 @@ impl Rules {
     }
 
     /// The provider's own entry for a code: exact basic+enhanced first,
-    /// then the enhanced code, then the basic code, then `any`.
+    /// then the enhanced code, then the bare basic code (only for replies
+    /// without an enhanced code), then `any`.
     pub fn provider_code(
         &self,
         provider: u16,
@@ -177,7 +178,9 @@ impl Rules {
             match parse_code_key(&c.code)? {
                 (Some(b), Some(e)) if Some(b) == basic && Some(e) == enhanced => Some(0),
                 (None, Some(e)) if Some(e) == enhanced => Some(1),
-                (Some(b), None) if Some(b) == basic => Some(2),
+                // A bare basic code is the provider's word for replies that
+                // carry no enhanced code.
+                (Some(b), None) if Some(b) == basic && enhanced.is_none() => Some(2),
                 _ => None,
             }
         };
