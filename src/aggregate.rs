@@ -11,6 +11,7 @@ use crate::code::{BasicCode, Class, EnhancedCode};
 use crate::event::{Event, Mta, Stage, Status};
 use crate::formats::LineKind;
 use crate::mask::mask;
+use crate::rules::Rules;
 use crate::time::LogTime;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -30,6 +31,8 @@ pub const NAMES_PER_CODE: usize = 10_000;
 pub const DISTINCT_CODES: usize = 10_000;
 /// Distinct hours kept for the histogram (over eleven years).
 pub const DISTINCT_HOURS: usize = 100_000;
+/// The reason of failures no rule matched.
+pub const UNCLASSIFIED: u16 = u16::MAX;
 /// Longest reply text kept in an example.
 const SAMPLE_MAX_BYTES: usize = 400;
 
@@ -186,13 +189,26 @@ pub struct Summary {
     pub last: Option<LogTime>,
     /// Unrecognised lines that look like they carry a reply code, masked.
     pub unrecognized_samples: Samples,
+    /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule matched.
+    pub reasons: Map<(u16, CodeKey), u64>,
+    /// Block lists named by reason rules, per rule.
+    pub reason_lists: Map<u16, Map<Box<[u8]>, u64>>,
+    /// Failures per (provider, code) for replies a provider rule recognised.
+    pub providers: Map<(u16, CodeKey), u64>,
     /// Events left out of a table because it reached its cap.
     pub overflow: u64,
 }
 
 impl Summary {
     /// Counts one line and what it said.
-    pub fn add_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
+    pub fn add_line(
+        &mut self,
+        line: &[u8],
+        kind: LineKind,
+        time: Option<LogTime>,
+        event: Option<&Event<'_>>,
+        rules: &Rules,
+    ) {
         self.lines.read += 1;
         match kind {
             LineKind::Blank => self.lines.blank += 1,
@@ -210,7 +226,20 @@ impl Summary {
             self.unrecognized_samples.offer_up_to(line, UNRECOGNIZED_SAMPLES);
         }
         if let Some(ev) = event {
-            self.add_event(ev);
+            self.add_event(ev, rules);
+        }
+    }
+
+    /// Files a failure under its reason and, when recognised, its provider.
+    fn classify(&mut self, ev: &Event<'_>, key: CodeKey, rules: &Rules) {
+        let (rule, list) = rules.reason(ev.text).unwrap_or((UNCLASSIFIED, &[]));
+        *self.reasons.entry((rule, key)).or_default() += 1;
+        if !list.is_empty() {
+            let lists = self.reason_lists.entry(rule).or_default();
+            self.overflow += count_lowercase(lists, list);
+        }
+        if let Some(p) = rules.provider(ev.text, ev.remote) {
+            *self.providers.entry((p, key)).or_default() += 1;
         }
     }
 
@@ -221,7 +250,7 @@ impl Summary {
         }
     }
 
-    fn add_event(&mut self, ev: &Event<'_>) {
+    fn add_event(&mut self, ev: &Event<'_>, rules: &Rules) {
         if ev.inferred {
             if let Some(b) = ev.basic {
                 *self.inferred.entry((b, ev.enhanced)).or_default() += 1;
@@ -246,6 +275,9 @@ impl Summary {
         }
         let class = key.class();
         self.classes[class.index()] += 1;
+        if matches!(class, Class::Transient | Class::Permanent) {
+            self.classify(ev, key, rules);
+        }
         if let Some(t) = ev.time {
             let room = self.hourly.len() < DISTINCT_HOURS;
             match self.hourly.get_mut(&t.hour()) {
@@ -308,6 +340,12 @@ impl Summary {
         self.see_time(other.first);
         self.see_time(other.last);
         self.unrecognized_samples.merge(&other.unrecognized_samples, UNRECOGNIZED_SAMPLES);
+        add_map(&mut self.reasons, &other.reasons);
+        add_map(&mut self.providers, &other.providers);
+        for (rule, lists) in &other.reason_lists {
+            let mine = self.reason_lists.entry(*rule).or_default();
+            self.overflow += add_capped_map(mine, lists, NAMES_PER_CODE);
+        }
         self
     }
 
@@ -416,17 +454,18 @@ mod tests {
             ev(550, "550 5.7.1 blocked", "x.example"),
             ev(550, "550 5.7.1 blocked again", "y.example"),
         ];
+        let rules = Rules::builtin();
         let mut whole = Summary::default();
         for e in &events {
-            whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
+            whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
         }
         for split in 0..events.len() {
             let (mut a, mut b) = (Summary::default(), Summary::default());
             for e in &events[..split] {
-                a.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
+                a.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
             }
             for e in &events[split..] {
-                b.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
+                b.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
             }
             assert_eq!(a.clone().merge(b.clone()), whole);
             assert_eq!(b.merge(a), whole);

@@ -23,8 +23,6 @@ pub struct Config {
     pub output: Option<PathBuf>,
     pub csv_dir: Option<PathBuf>,
     pub fail_on: Vec<Condition>,
-    /// Extra rule files, read: (name, text).
-    pub patterns: Vec<(String, String)>,
 }
 
 impl Config {
@@ -41,6 +39,16 @@ impl Config {
             Err(_) => (i32::from(now.year()), now.month() as u8, now.day() as u8),
         };
         let window = window(args.since.as_deref(), args.until.as_deref(), args.day.as_deref(), today)?;
+        let patterns: Vec<(String, String)> = args
+            .patterns
+            .iter()
+            .map(|p| {
+                let name = p.display().to_string();
+                std::fs::read_to_string(p)
+                    .map(|t| (name.clone(), t))
+                    .map_err(|source| Error::Open { path: name, source })
+            })
+            .collect::<Result<_, _>>()?;
         let mut scan = ScanOptions {
             year: args.year,
             mta: match args.mta {
@@ -51,6 +59,7 @@ impl Config {
             },
             local_offset,
             window,
+            rules: std::sync::Arc::new(crate::rules::Rules::load(&patterns)?),
             progress: match args.progress {
                 ProgressArg::Auto => When::Auto,
                 ProgressArg::Never => When::Never,
@@ -73,16 +82,6 @@ impl Config {
             output: args.output,
             csv_dir: args.csv_dir,
             fail_on: args.fail_on.as_deref().map(fail_on::parse).transpose()?.unwrap_or_default(),
-            patterns: args
-                .patterns
-                .iter()
-                .map(|p| {
-                    let name = p.display().to_string();
-                    std::fs::read_to_string(p)
-                        .map(|t| (name.clone(), t))
-                        .map_err(|source| Error::Open { path: name, source })
-                })
-                .collect::<Result<_, _>>()?,
         })
     }
 }

@@ -24,6 +24,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod rules;
 pub mod sanitize;
 pub mod scan;
 pub mod time;

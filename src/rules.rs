@@ -95,11 +95,16 @@ impl Rules {
     pub fn load(extra: &[(String, String)]) -> Result<Rules, Error> {
         let mut reasons: Vec<(String, ReasonRule)> = Vec::new();
         let mut providers: Vec<(String, Provider)> = Vec::new();
-        let builtin = [("patterns/providers.toml".to_string(), PROVIDERS), ("patterns/reasons.toml".to_string(), REASONS)];
-        let files = builtin.iter().map(|(n, t)| (n.clone(), *t)).chain(extra.iter().map(|(n, t)| (n.clone(), t.as_str())));
+        let builtin =
+            [("patterns/providers.toml".to_string(), PROVIDERS), ("patterns/reasons.toml".to_string(), REASONS)];
+        let files =
+            builtin.iter().map(|(n, t)| (n.clone(), *t)).chain(extra.iter().map(|(n, t)| (n.clone(), t.as_str())));
         for (name, text) in files {
-            let file: RulesFile =
-                toml::from_str(text).map_err(|e| Error::BadPattern { file: name.clone(), rule: String::new(), message: e.to_string() })?;
+            let file: RulesFile = toml::from_str(text).map_err(|e| Error::BadPattern {
+                file: name.clone(),
+                rule: String::new(),
+                message: e.to_string(),
+            })?;
             let user = !name.starts_with("patterns/");
             for r in file.rule {
                 upsert(&mut reasons, (name.clone(), r), |x| &x.1.id, user);
@@ -108,7 +113,11 @@ impl Rules {
                 upsert(&mut providers, (name.clone(), p), |x| &x.1.id, user);
             }
         }
-        let bad = |file: &str, rule: &str, message: String| Error::BadPattern { file: file.to_string(), rule: rule.to_string(), message };
+        let bad = |file: &str, rule: &str, message: String| Error::BadPattern {
+            file: file.to_string(),
+            rule: rule.to_string(),
+            message,
+        };
         let mut reason_regexes = Vec::with_capacity(reasons.len());
         for (file, r) in &reasons {
             if !r.reason.contains_key("en") || !r.hint.contains_key("en") {
@@ -123,14 +132,18 @@ impl Rules {
                     return Err(bad(file, &format!("{} {}", p.id, c.code), "needs meaning.en and fix.en".into()));
                 }
                 if c.code != "any" && parse_code_key(&c.code).is_none() {
-                    return Err(bad(file, &format!("{} {}", p.id, c.code), "code must be `any`, `550`, `5.7.1` or `550 5.7.1`".into()));
+                    return Err(bad(
+                        file,
+                        &format!("{} {}", p.id, c.code),
+                        "code must be `any`, `550`, `5.7.1` or `550 5.7.1`".into(),
+                    ));
                 }
             }
         }
-        let reason_set = RegexSet::new(reasons.iter().map(|(_, r)| &r.regex))
-            .map_err(|e| bad("patterns", "", e.to_string()))?;
-        let provider_set = RegexSet::new(providers.iter().map(|(_, p)| &p.regex))
-            .map_err(|e| bad("patterns", "", e.to_string()))?;
+        let reason_set =
+            RegexSet::new(reasons.iter().map(|(_, r)| &r.regex)).map_err(|e| bad("patterns", "", e.to_string()))?;
+        let provider_set =
+            RegexSet::new(providers.iter().map(|(_, p)| &p.regex)).map_err(|e| bad("patterns", "", e.to_string()))?;
         Ok(Rules {
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
             reason_set,
@@ -144,10 +157,7 @@ impl Rules {
     pub fn reason<'t>(&self, text: &'t [u8]) -> Option<(u16, &'t [u8])> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
         let i = self.reason_set.matches(text).iter().next()?;
-        let list = self.reason_regexes[i]
-            .captures(text)
-            .and_then(|c| c.name("list"))
-            .map_or(&[][..], |m| m.as_bytes());
+        let list = self.reason_regexes[i].captures(text).and_then(|c| c.name("list")).map_or(&[][..], |m| m.as_bytes());
         Some((i as u16, list))
     }
 

@@ -284,3 +284,52 @@ fn codes_export_as_json_and_csv() {
     assert!(rows.iter().all(|r| &r[2] == "permanent"));
     assert!(rows.iter().any(|r| &r[0] == "5.1.1"));
 }
+
+#[test]
+fn failures_are_grouped_by_reason_and_provider() {
+    let r = json_report(&[&mixed()]);
+    let reasons = r["reasons"].as_array().unwrap();
+    let ids: Vec<&str> = reasons.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    let total: u64 = reasons.iter().map(|x| x["count"].as_u64().unwrap()).sum();
+    let failures = r["classes"]["transient"].as_u64().unwrap() + r["classes"]["permanent"].as_u64().unwrap();
+    assert_eq!(total, failures, "every failure has exactly one reason: {ids:?}");
+    assert!(ids.contains(&"unknown-user"), "{ids:?}");
+    let blocklist =
+        reasons.iter().find(|x| x["lists"].as_array().is_some_and(|l| !l.is_empty())).expect("a block list named");
+    assert_eq!(blocklist["lists"][0]["name"], "zen.spamhaus.org");
+    let providers: Vec<&str> =
+        r["providers"].as_array().unwrap().iter().map(|p| p["provider"].as_str().unwrap()).collect();
+    assert!(providers.contains(&"gmail") && providers.contains(&"yahoo"), "{providers:?}");
+    let gmail =
+        r["providers"].as_array().unwrap().iter().find(|p| p["provider"] == "gmail" && p["code"] == "421").unwrap();
+    assert!(gmail["meaning"].as_str().unwrap().len() > 20, "{gmail}");
+    // The same table, in another language.
+    let zh = json_report(&["--lang", "zh", &mixed()]);
+    assert_ne!(zh["reasons"][0]["reason"], r["reasons"][0]["reason"]);
+    assert_eq!(zh["reasons"][0]["id"], r["reasons"][0]["id"]);
+}
+
+#[test]
+fn user_patterns_add_rules_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("local.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"vendor-quota\"\nreason = { en = \"Vendor quota\" }\nhint = { en = \"Ask the vendor.\" }\nregex = '''(?i)user\\s+unknown'''\n",
+    )
+    .unwrap();
+    let r = json_report(&["--patterns", rules.to_str().unwrap(), &mixed()]);
+    let ids: Vec<&str> = r["reasons"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"vendor-quota"), "new rules are tried first: {ids:?}");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"oops\"\nreason = { en = \"x\" }\nhint = { en = \"y\" }\nregex = '''(unclosed'''\n",
+    )
+    .unwrap();
+    smtpstat()
+        .args(["--patterns", rules.to_str().unwrap(), &mixed()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("local.toml"))
+        .stderr(predicate::str::contains("oops"));
+}

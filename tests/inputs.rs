@@ -240,3 +240,19 @@ fn csv_dir_writes_one_file_per_table() {
     let total: u64 = hourly.iter().flat_map(|r| (1..5).map(move |i| r[i].parse::<u64>().unwrap())).sum();
     assert_eq!(total, 19);
 }
+
+#[test]
+fn csv_dir_has_reasons_and_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    smtpstat()
+        .args(["--csv-dir", dir.path().to_str().unwrap(), "-f", "json"])
+        .arg(fixture("postfix-mixed.log"))
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(dir.path().join("reasons.csv")).unwrap();
+    assert_eq!(r.headers().unwrap().get(0), Some("reason"));
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let total: u64 = rows.iter().map(|x| x[2].parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 16);
+    assert!(dir.path().join("providers.csv").exists());
+}

@@ -8,6 +8,7 @@ use smtpstat::formats::ParseContext;
 use smtpstat::i18n::english;
 use smtpstat::knowledge::knowledge;
 use smtpstat::report::explain::Words;
+use smtpstat::rules::Rules;
 use smtpstat::pipeline::scan_sequential;
 use smtpstat::report::{Report, ReportOptions, csv, json, text};
 use smtpstat::time::YearResolver;
@@ -21,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let merged = scan_sequential(&data[..=cut], &ctx).merge(scan_sequential(&data[cut + 1..], &ctx));
         assert_eq!(merged, whole);
     }
-    let report = Report::build(&whole, Vec::new(), Words::new(knowledge(), english()), &ReportOptions::default());
+    let report = Report::build(&whole, Vec::new(), Words::new(knowledge(), english()), &Rules::builtin(), &ReportOptions::default());
     let mut out = Vec::new();
     text::render(&report, english(), &mut out).unwrap();
     assert!(!out.contains(&0x1b), "an escape reached the text report");

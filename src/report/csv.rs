@@ -68,6 +68,37 @@ pub fn write_dir(r: &Report, dir: &Path) -> Result<(), Error> {
                 .map_err(io::Error::from)
         })
     })?;
+    file("reasons.csv", &|out| {
+        out.write_record(["reason", "id", "count", "share", "codes", "lists", "hint"])?;
+        r.reasons.iter().try_for_each(|row| {
+            let codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c}:{n}")).collect();
+            let lists: Vec<String> = row.lists.iter().map(|(l, n)| format!("{}:{n}", l.0)).collect();
+            out.write_record([
+                safe_cell(&row.name).as_ref(),
+                &row.id,
+                &row.count.to_string(),
+                &format!("{:.6}", row.share),
+                &codes.join(" "),
+                safe_cell(&lists.join(" ")).as_ref(),
+                safe_cell(&row.hint).as_ref(),
+            ])
+            .map_err(io::Error::from)
+        })
+    })?;
+    file("providers.csv", &|out| {
+        out.write_record(["provider", "code", "count", "meaning", "fix", "more"])?;
+        r.providers.iter().try_for_each(|p| {
+            out.write_record([
+                p.name.as_str(),
+                &p.code.to_string(),
+                &p.count.to_string(),
+                safe_cell(p.meaning.as_deref().unwrap_or("")).as_ref(),
+                safe_cell(p.fix.as_deref().unwrap_or("")).as_ref(),
+                p.more.as_deref().unwrap_or(""),
+            ])
+            .map_err(io::Error::from)
+        })
+    })?;
     file("hourly.csv", &|out| {
         out.write_record(["hour", "success", "intermediate", "transient", "permanent"])?;
         r.hourly.iter().try_for_each(|(h, c)| {

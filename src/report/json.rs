@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::explain::CodePage;
-use super::{CodeRow, CodeSection, Report, Untrusted};
+use super::{CodeRow, CodeSection, ProviderRow, ReasonRow, Report, Untrusted};
 use crate::code::Class;
 use crate::event::Status;
 use crate::i18n::Lang;
@@ -68,7 +68,24 @@ fn section(s: &CodeSection) -> Value {
     m.insert("other_domains".into(), json!(s.other_domains));
     m.insert("other_remotes".into(), json!(s.other_remotes));
     m.insert("examples".into(), s.samples.iter().map(|x| json!(x.0)).collect());
+    m.insert("reasons".into(), s.reasons.iter().map(|(name, n)| json!({"reason": name, "count": n})).collect());
+    m.insert("providers".into(), s.providers.iter().map(provider).collect());
     Value::Object(m)
+}
+
+fn provider(p: &ProviderRow) -> Value {
+    json!({
+        "provider": p.id, "name": p.name, "code": p.code.to_string(), "count": p.count,
+        "meaning": p.meaning, "fix": p.fix, "more": p.more,
+    })
+}
+
+fn reason(r: &ReasonRow) -> Value {
+    json!({
+        "id": r.id, "reason": r.name, "hint": r.hint, "count": r.count, "share": round(r.share),
+        "codes": r.codes.iter().map(|(c, n)| json!({"code": c.to_string(), "count": n})).collect::<Vec<_>>(),
+        "lists": r.lists.iter().map(|(l, n)| json!({"name": l.0, "count": n})).collect::<Vec<_>>(),
+    })
 }
 
 pub fn to_value(r: &Report) -> Value {
@@ -117,6 +134,8 @@ pub fn to_value(r: &Report) -> Value {
         "statuses": statuses,
         "other_statuses": other,
         "inferred_codes": r.inferred.iter().map(|i| json!({"code": i.code, "enhanced": i.enhanced, "count": i.count})).collect::<Vec<_>>(),
+        "reasons": r.reasons.iter().map(reason).collect::<Vec<_>>(),
+        "providers": r.providers.iter().map(provider).collect::<Vec<_>>(),
         "top": r.sections.iter().map(section).collect::<Vec<_>>(),
         "unrecognized_samples": r.unrecognized_samples.iter().map(|u| json!(u.0)).collect::<Vec<_>>(),
         "overflow_events": r.overflow,

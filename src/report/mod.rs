@@ -14,6 +14,7 @@ use crate::code::Class;
 use crate::event::{Mta, Stage, Status};
 
 use crate::pipeline::InputStatus;
+use crate::rules::{Rules, text_in};
 use crate::time::LogTime;
 use explain::{AnyCode, CodePage, Contrast, Words, contrast, page};
 
@@ -62,6 +63,33 @@ pub struct InferredRow {
     pub count: u64,
 }
 
+/// Failures filed under one reason.
+#[derive(Clone, Debug)]
+pub struct ReasonRow {
+    /// The rule's id, or `unclassified`.
+    pub id: String,
+    pub name: String,
+    pub hint: String,
+    pub count: u64,
+    /// Share of all failures (4xx and 5xx events).
+    pub share: f64,
+    pub codes: Vec<(AnyCode, u64)>,
+    /// Block lists the replies named.
+    pub lists: Vec<(Untrusted, u64)>,
+}
+
+/// Failures a provider rule recognised, with the provider's own meaning.
+#[derive(Clone, Debug)]
+pub struct ProviderRow {
+    pub id: String,
+    pub name: String,
+    pub code: AnyCode,
+    pub count: u64,
+    pub meaning: Option<String>,
+    pub fix: Option<String>,
+    pub more: Option<String>,
+}
+
 /// One frequent code, explained.
 #[derive(Clone, Debug)]
 pub struct CodeSection {
@@ -75,6 +103,10 @@ pub struct CodeSection {
     pub remotes: Vec<(Untrusted, u64)>,
     pub distinct_domains: usize,
     pub distinct_remotes: usize,
+    /// The reasons of this code's failures, most frequent first.
+    pub reasons: Vec<(String, u64)>,
+    /// What providers that sent this code say it means.
+    pub providers: Vec<ProviderRow>,
     /// Events whose domain or host was past the per-code cap.
     pub other_domains: u64,
     pub other_remotes: u64,
@@ -108,6 +140,8 @@ pub struct Report {
     pub class_contrast: ClassContrast,
     pub hourly: Vec<(LogTime, [u64; 4])>,
     pub window: Option<(LogTime, LogTime)>,
+    pub reasons: Vec<ReasonRow>,
+    pub providers: Vec<ProviderRow>,
     /// Unrecognised lines that look like they carry a code, masked.
     pub unrecognized_samples: Vec<Untrusted>,
     /// Events left out of a table that reached its cap.
@@ -129,7 +163,13 @@ fn top_n<K: Ord + Clone>(items: impl Iterator<Item = (K, u64)>, n: usize) -> Vec
 }
 
 impl Report {
-    pub fn build(summary: &Summary, inputs: Vec<InputStatus>, k: Words<'_>, opts: &ReportOptions) -> Report {
+    pub fn build(
+        summary: &Summary,
+        inputs: Vec<InputStatus>,
+        k: Words<'_>,
+        rules: &Rules,
+        opts: &ReportOptions,
+    ) -> Report {
         let coded_events: u64 = summary.classes.iter().sum();
         let basic_total: u64 = summary.basic_counts().map(|(_, n)| n).sum();
         let enhanced_total: u64 = summary.enhanced.values().sum();
@@ -147,8 +187,17 @@ impl Report {
             .copied()
             .filter(|(key, _)| matches!(key.class(), Class::Transient | Class::Permanent))
             .collect();
-        let sections =
-            failing.iter().take(opts.top).map(|(key, _)| section(summary, k, *key, coded_events, opts.top)).collect();
+        let providers = provider_rows(summary, k, rules, |_| true);
+        let sections = failing
+            .iter()
+            .take(opts.top)
+            .map(|(key, _)| {
+                let mut s = section(summary, k, *key, coded_events, opts.top);
+                s.reasons = reason_names(summary, k, rules, *key);
+                s.providers = provider_rows(summary, k, rules, |c| c == *key);
+                s
+            })
+            .collect();
         let leading = |class: Class| {
             failing.iter().find(|(key, _)| key.class() == class).map(|(key, n)| row(k, any(*key), *n, coded_events))
         };
@@ -192,6 +241,8 @@ impl Report {
             },
             hourly,
             window: opts.window,
+            reasons: reason_rows(summary, k, rules),
+            providers,
             unrecognized_samples: summary
                 .unrecognized_samples
                 .texts()
@@ -207,6 +258,86 @@ impl Report {
     pub fn status_count(&self, s: Status) -> u64 {
         self.statuses.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n)
     }
+}
+
+/// (id, name, hint) of a reason rule in the report's language.
+fn reason_text(k: Words<'_>, rules: &Rules, rule: u16) -> (String, String, String) {
+    match rules.reasons.get(usize::from(rule)) {
+        Some(r) => (r.id.clone(), text_in(&r.reason, k.l.code).to_string(), text_in(&r.hint, k.l.code).to_string()),
+        None => ("unclassified".into(), k.l.t("unclassified").to_string(), k.l.t("unclassified_hint").to_string()),
+    }
+}
+
+/// Failures grouped by reason, most frequent first.
+fn reason_rows(summary: &Summary, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
+    let failures: u64 = summary.reasons.values().sum();
+    let mut by_rule: std::collections::BTreeMap<u16, Vec<(AnyCode, u64)>> = std::collections::BTreeMap::new();
+    for ((rule, key), n) in &summary.reasons {
+        by_rule.entry(*rule).or_default().push((any(*key), *n));
+    }
+    let mut rows: Vec<ReasonRow> = by_rule
+        .into_iter()
+        .map(|(rule, codes)| {
+            let (id, name, hint) = reason_text(k, rules, rule);
+            let count = codes.iter().map(|(_, n)| n).sum();
+            let lists = summary.reason_lists.get(&rule).map_or_else(Vec::new, |m| {
+                top_n(m.iter().map(|(name, n)| (name.clone(), *n)), 5)
+                    .into_iter()
+                    .map(|(name, n)| (Untrusted::from_bytes(&name), n))
+                    .collect()
+            });
+            ReasonRow {
+                id,
+                name,
+                hint,
+                count,
+                share: share(count, failures),
+                codes: top_n(codes.into_iter(), 5),
+                lists,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
+    rows
+}
+
+/// The reasons of one code's failures.
+fn reason_names(summary: &Summary, k: Words<'_>, rules: &Rules, key: CodeKey) -> Vec<(String, u64)> {
+    let counts = summary.reasons.iter().filter(|((_, c), _)| *c == key).map(|((rule, _), n)| (*rule, *n));
+    top_n(counts, 5).into_iter().map(|(rule, n)| (reason_text(k, rules, rule).1, n)).collect()
+}
+
+/// Failures per provider and code, with the provider's own explanation.
+fn provider_rows(summary: &Summary, k: Words<'_>, rules: &Rules, keep: impl Fn(CodeKey) -> bool) -> Vec<ProviderRow> {
+    let counts = summary.providers.iter().filter(|((_, c), _)| keep(*c)).map(|(key, n)| (*key, *n));
+    top_n(counts, usize::MAX)
+        .into_iter()
+        .filter_map(|((p, key), count)| {
+            let provider = rules.providers.get(usize::from(p))?;
+            let (basic, enhanced) = match key {
+                CodeKey::Basic(b) => (Some(b), None),
+                CodeKey::Enhanced(e) => (None, Some(e)),
+            };
+            // A basic code's most frequent enhanced code gives the provider's
+            // specific meaning (Gmail 550 5.7.26 versus 550 5.1.1).
+            let enhanced = enhanced.or_else(|| {
+                summary
+                    .details
+                    .get(&key)
+                    .and_then(|d| top_n(d.enhanced.iter().map(|(e, n)| (*e, *n)), 1).first().map(|x| x.0))
+            });
+            let entry = rules.provider_code(p, basic, enhanced);
+            Some(ProviderRow {
+                id: provider.id.clone(),
+                name: provider.name.clone(),
+                code: any(key),
+                count,
+                meaning: entry.map(|e| text_in(&e.meaning, k.l.code).to_string()),
+                fix: entry.map(|e| text_in(&e.fix, k.l.code).to_string()),
+                more: entry.and_then(|e| e.more.clone()),
+            })
+        })
+        .collect()
 }
 
 /// Pairs labels with counts, keeping the non-zero ones.
@@ -257,6 +388,8 @@ fn section(summary: &Summary, k: Words<'_>, key: CodeKey, total: u64, top: usize
         remotes: names(&d.remotes),
         distinct_domains: d.domains.len(),
         distinct_remotes: d.remotes.len(),
+        reasons: Vec::new(),
+        providers: Vec::new(),
         other_domains: d.other_domains,
         other_remotes: d.other_remotes,
         samples: d.samples.texts().map(|t| Untrusted(t.to_string())).collect(),

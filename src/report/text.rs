@@ -20,6 +20,7 @@ pub fn render(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     code_table(w, l, l.t("codes_title"), l.t("col_code"), &r.codes)?;
     code_table(w, l, l.t("enhanced_title"), l.t("col_enhanced"), &r.enhanced)?;
     inferred(r, l, w)?;
+    reasons(r, l, w)?;
     for s in &r.sections {
         section(s, l, w)?;
     }
@@ -181,13 +182,28 @@ fn inferred(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// `    label: text` on one line when it fits; otherwise the label on its
-/// own line and the text wrapped below it, indented.
-fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
-    if 4 + label.chars().count() + 2 + text.chars().count() <= WIDTH {
-        return writeln!(w, "    {label}: {text}");
+/// Failures grouped by why they failed, with what to do about each.
+fn reasons(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    if r.reasons.is_empty() {
+        return Ok(());
     }
-    writeln!(w, "    {label}:")?;
+    rule(w, l.t("reasons_title"))?;
+    let (reason, count, share) = (l.t("col_reason"), l.t("col_count"), l.t("col_share"));
+    writeln!(w, "  {reason:<32} {count:>10} {share:>7}  {}", l.t("col_code"))?;
+    for row in &r.reasons {
+        let codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+        writeln!(w, "  {:<32} {:>10} {:>7}  {}", row.name, row.count, pct(row.share), codes.join(", "))?;
+        if !row.lists.is_empty() {
+            let lists: Vec<String> = row.lists.iter().map(|(n, c)| format!("{} ({c})", for_terminal(&n.0))).collect();
+            indented(w, &lists.join(", "))?;
+        }
+        indented(w, &row.hint)?;
+    }
+    Ok(())
+}
+
+/// Text wrapped at the width, every line indented.
+fn indented(w: &mut dyn Write, text: &str) -> io::Result<()> {
     let indent = 6;
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -204,6 +220,16 @@ fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
         writeln!(w, "{}{line}", " ".repeat(indent))?;
     }
     Ok(())
+}
+
+/// `    label: text` on one line when it fits; otherwise the label on its
+/// own line and the text wrapped below it, indented.
+fn wrap(w: &mut dyn Write, label: &str, text: &str) -> io::Result<()> {
+    if 4 + label.chars().count() + 2 + text.chars().count() <= WIDTH {
+        return writeln!(w, "    {label}: {text}");
+    }
+    writeln!(w, "    {label}:")?;
+    indented(w, text)
 }
 
 fn names(l: &Lang, list: &[(Untrusted, u64)], distinct: usize, other: u64) -> String {
@@ -250,6 +276,23 @@ fn section(s: &CodeSection, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     let sg: Vec<String> = s.stages.iter().map(|(st, n)| format!("{} {n}", l.label(st.label_key()))).collect();
     if !sg.is_empty() {
         wrap(w, l.t("in_reply_to"), &sg.join(", "))?;
+    }
+    if !s.reasons.is_empty() {
+        let v: Vec<String> = s.reasons.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+        wrap(w, l.t("reason"), &v.join(", "))?;
+    }
+    for p in &s.providers {
+        let mut text = format!("{} ({})", p.name, p.count);
+        if let Some(m) = &p.meaning {
+            text.push_str(&format!(": {m}"));
+        }
+        if let Some(f) = &p.fix {
+            text.push_str(&format!(" {f}"));
+        }
+        if let Some(more) = &p.more {
+            text.push_str(&format!(" {more}"));
+        }
+        wrap(w, l.t("provider"), &text)?;
     }
     if !s.domains.is_empty() {
         wrap(w, l.t("recipient_domains"), &names(l, &s.domains, s.distinct_domains, s.other_domains))?;
