@@ -321,6 +321,7 @@ fn sigint_stops_promptly_and_cleans_up() {
     if !killed.is_ok_and(|s| s.success()) {
         eprintln!("skipping: kill is not available");
         let _ = child.kill();
+        let _ = child.wait();
         return;
     }
     let start = std::time::Instant::now();
