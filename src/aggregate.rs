@@ -11,7 +11,6 @@ use crate::code::{BasicCode, Class, EnhancedCode};
 use crate::event::{Event, Mta, Stage, Status};
 use crate::formats::LineKind;
 use crate::mask::mask;
-use crate::rules::Rules;
 use crate::time::LogTime;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -33,6 +32,61 @@ pub const DISTINCT_CODES: usize = 10_000;
 pub const DISTINCT_HOURS: usize = 100_000;
 /// The reason of failures no rule matched.
 pub const UNCLASSIFIED: u16 = u16::MAX;
+/// Distinct failure shapes kept for classification.
+pub const DISTINCT_SHAPES: usize = 50_000;
+/// Longest reply kept as the example of a shape.
+const SHAPE_TEXT_MAX: usize = 1024;
+
+/// Failed replies that differ only in numbers, ids, addresses' local parts
+/// and IP addresses share a shape; the reason and provider rules run once
+/// per shape, on its example, instead of once per event. The example is
+/// the reply whose text hashes lowest, so it does not depend on the order
+/// the events came in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FailureShape {
+    pub count: u64,
+    has_example: bool,
+    example_hash: u64,
+    pub text: Box<[u8]>,
+    pub remote: Box<[u8]>,
+}
+
+impl FailureShape {
+    fn offer(&mut self, h: u64, text: &[u8], remote: &[u8]) {
+        if !self.has_example || h < self.example_hash {
+            self.has_example = true;
+            self.example_hash = h;
+            self.text = text[..text.len().min(SHAPE_TEXT_MAX)].into();
+            self.remote = remote.into();
+        }
+    }
+
+    fn merge(&mut self, o: &FailureShape) {
+        self.count += o.count;
+        self.offer(o.example_hash, &o.text, &o.remote);
+    }
+}
+
+/// The shape of a failed reply: its words without tokens of three digits
+/// or more (codes, ids, IP addresses, sizes) and without the local part of
+/// addresses, plus the remote host when it is a name.
+fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = SAMPLE_HASH.build_hasher();
+    for token in text[..text.len().min(SHAPE_TEXT_MAX)].split(|&c| c == b' ') {
+        if token.iter().filter(|c| c.is_ascii_digit()).count() >= 3 {
+            continue;
+        }
+        let token = memchr::memchr(b'@', token).map_or(token, |at| &token[at..]);
+        h.write(token);
+        h.write_u8(b' ');
+    }
+    // Host names can name a provider; bare addresses only split shapes.
+    if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
+        h.write(remote);
+    }
+    h.finish()
+}
 /// Longest reply text kept in an example.
 const SAMPLE_MAX_BYTES: usize = 400;
 
@@ -189,26 +243,18 @@ pub struct Summary {
     pub last: Option<LogTime>,
     /// Unrecognised lines that look like they carry a reply code, masked.
     pub unrecognized_samples: Samples,
-    /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule matched.
-    pub reasons: Map<(u16, CodeKey), u64>,
-    /// Block lists named by reason rules, per rule.
-    pub reason_lists: Map<u16, Map<Box<[u8]>, u64>>,
-    /// Failures per (provider, code) for replies a provider rule recognised.
-    pub providers: Map<(u16, CodeKey), u64>,
+    /// Failures per reply shape and code, each with one example reply,
+    /// for the reason and provider rules to classify once per shape.
+    pub failures: Map<(u64, CodeKey), FailureShape>,
+    /// Failures past `DISTINCT_SHAPES`, by code.
+    pub failures_overflow: Map<CodeKey, u64>,
     /// Events left out of a table because it reached its cap.
     pub overflow: u64,
 }
 
 impl Summary {
     /// Counts one line and what it said.
-    pub fn add_line(
-        &mut self,
-        line: &[u8],
-        kind: LineKind,
-        time: Option<LogTime>,
-        event: Option<&Event<'_>>,
-        rules: &Rules,
-    ) {
+    pub fn add_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
         self.lines.read += 1;
         match kind {
             LineKind::Blank => self.lines.blank += 1,
@@ -226,20 +272,25 @@ impl Summary {
             self.unrecognized_samples.offer_up_to(line, UNRECOGNIZED_SAMPLES);
         }
         if let Some(ev) = event {
-            self.add_event(ev, rules);
+            self.add_event(ev);
         }
     }
 
-    /// Files a failure under its reason and, when recognised, its provider.
-    fn classify(&mut self, ev: &Event<'_>, key: CodeKey, rules: &Rules) {
-        let (rule, list) = rules.reason(ev.text).unwrap_or((UNCLASSIFIED, &[]));
-        *self.reasons.entry((rule, key)).or_default() += 1;
-        if !list.is_empty() {
-            let lists = self.reason_lists.entry(rule).or_default();
-            self.overflow += count_lowercase(lists, list);
-        }
-        if let Some(p) = rules.provider(ev.text, ev.remote) {
-            *self.providers.entry((p, key)).or_default() += 1;
+    /// Keeps a failure under its shape, for classification at report time.
+    fn record_failure(&mut self, ev: &Event<'_>, key: CodeKey) {
+        let shape = (shape_hash(ev.text, ev.remote), key);
+        let room = self.failures.len() < DISTINCT_SHAPES;
+        match self.failures.get_mut(&shape) {
+            Some(f) => {
+                f.count += 1;
+                f.offer(SAMPLE_HASH.hash_one(ev.text), ev.text, ev.remote);
+            }
+            None if room => {
+                let mut f = FailureShape { count: 1, ..FailureShape::default() };
+                f.offer(SAMPLE_HASH.hash_one(ev.text), ev.text, ev.remote);
+                self.failures.insert(shape, f);
+            }
+            None => *self.failures_overflow.entry(key).or_default() += 1,
         }
     }
 
@@ -250,7 +301,7 @@ impl Summary {
         }
     }
 
-    fn add_event(&mut self, ev: &Event<'_>, rules: &Rules) {
+    fn add_event(&mut self, ev: &Event<'_>) {
         if ev.inferred {
             if let Some(b) = ev.basic {
                 *self.inferred.entry((b, ev.enhanced)).or_default() += 1;
@@ -276,7 +327,7 @@ impl Summary {
         let class = key.class();
         self.classes[class.index()] += 1;
         if matches!(class, Class::Transient | Class::Permanent) {
-            self.classify(ev, key, rules);
+            self.record_failure(ev, key);
         }
         if let Some(t) = ev.time {
             let room = self.hourly.len() < DISTINCT_HOURS;
@@ -340,12 +391,17 @@ impl Summary {
         self.see_time(other.first);
         self.see_time(other.last);
         self.unrecognized_samples.merge(&other.unrecognized_samples, UNRECOGNIZED_SAMPLES);
-        add_map(&mut self.reasons, &other.reasons);
-        add_map(&mut self.providers, &other.providers);
-        for (rule, lists) in &other.reason_lists {
-            let mine = self.reason_lists.entry(*rule).or_default();
-            self.overflow += add_capped_map(mine, lists, NAMES_PER_CODE);
+        for (k, f) in &other.failures {
+            let room = self.failures.len() < DISTINCT_SHAPES;
+            match self.failures.get_mut(k) {
+                Some(mine) => mine.merge(f),
+                None if room => {
+                    self.failures.insert(*k, f.clone());
+                }
+                None => *self.failures_overflow.entry(k.1).or_default() += f.count,
+            }
         }
+        add_map(&mut self.failures_overflow, &other.failures_overflow);
         self
     }
 
@@ -454,18 +510,17 @@ mod tests {
             ev(550, "550 5.7.1 blocked", "x.example"),
             ev(550, "550 5.7.1 blocked again", "y.example"),
         ];
-        let rules = Rules::builtin();
         let mut whole = Summary::default();
         for e in &events {
-            whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
+            whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
         }
         for split in 0..events.len() {
             let (mut a, mut b) = (Summary::default(), Summary::default());
             for e in &events[..split] {
-                a.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
+                a.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
             }
             for e in &events[split..] {
-                b.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e), &rules);
+                b.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
             }
             assert_eq!(a.clone().merge(b.clone()), whole);
             assert_eq!(b.merge(a), whole);

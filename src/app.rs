@@ -47,7 +47,7 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
             exit = Exit::Error;
         }
     }
-    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.scan.rules, &cfg.report);
+    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.rules, &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
         Format::Text => text::render(&report, lang, w),
         Format::Json => json::render(&report, lang, w),

@@ -10,6 +10,7 @@ use crate::input::{InputSpec, default_inputs, expand_args};
 use crate::pipeline::ScanOptions;
 use crate::progress::When;
 use crate::report::ReportOptions;
+use crate::rules::Rules;
 use crate::time::{LogTime, parse_day_arg, parse_time_arg};
 
 #[derive(Debug)]
@@ -23,6 +24,8 @@ pub struct Config {
     pub output: Option<PathBuf>,
     pub csv_dir: Option<PathBuf>,
     pub fail_on: Vec<Condition>,
+    /// Reason and provider rules: built in, plus `--patterns` files.
+    pub rules: Rules,
 }
 
 impl Config {
@@ -59,7 +62,6 @@ impl Config {
             },
             local_offset,
             window,
-            rules: std::sync::Arc::new(crate::rules::Rules::load(&patterns)?),
             progress: match args.progress {
                 ProgressArg::Auto => When::Auto,
                 ProgressArg::Never => When::Never,
@@ -82,6 +84,7 @@ impl Config {
             output: args.output,
             csv_dir: args.csv_dir,
             fail_on: args.fail_on.as_deref().map(fail_on::parse).transpose()?.unwrap_or_default(),
+            rules: Rules::load(&patterns)?,
         })
     }
 }

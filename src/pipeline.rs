@@ -4,7 +4,6 @@
 //! shared maps on the hot path, and at most a few chunks in flight, so
 //! memory stays flat however large the input.
 
-use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -18,7 +17,6 @@ use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
 use crate::input::{Compression, InputSpec, open, total_size};
 use crate::progress::{Progress, When};
-use crate::rules::Rules;
 use crate::scan::scan_chunk;
 use crate::time::{LogTime, YearResolver};
 
@@ -36,8 +34,6 @@ pub struct ScanOptions {
     pub window: Option<(LogTime, LogTime)>,
     /// Whether to draw a progress bar on stderr.
     pub progress: When,
-    /// Reason and provider rules for failures.
-    pub rules: Arc<Rules>,
 }
 
 impl Default for ScanOptions {
@@ -50,7 +46,6 @@ impl Default for ScanOptions {
             local_offset: 0,
             window: None,
             progress: When::Never,
-            rules: Arc::new(Rules::builtin()),
         }
     }
 }
@@ -93,7 +88,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
         rx.into_iter()
             .par_bridge()
             .fold(Summary::default, |mut s, w| {
-                scan_work(&w, &opts.rules, &mut s);
+                scan_work(&w, &mut s);
                 pool.put(w.chunk.data);
                 s
             })
@@ -104,8 +99,8 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
     Ok((summary, statuses))
 }
 
-fn scan_work(w: &Work, rules: &Rules, s: &mut Summary) {
-    scan_chunk(&w.chunk.data, &w.ctx, rules, s);
+fn scan_work(w: &Work, s: &mut Summary) {
+    scan_chunk(&w.chunk.data, &w.ctx, s);
     s.lines.read += w.chunk.oversized;
     s.lines.unrecognized += w.chunk.oversized;
     s.lines.oversized += w.chunk.oversized;
@@ -174,8 +169,7 @@ fn year_resolver(year: Option<i32>, modified: Option<SystemTime>) -> YearResolve
 /// Scans bytes on the calling thread, for tests and benchmarks that need
 /// the sequential answer to compare with.
 pub fn scan_sequential(data: &[u8], ctx: &ParseContext) -> Summary {
-    static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(Rules::builtin);
     let mut s = Summary::default();
-    scan_chunk(data, ctx, &RULES, &mut s);
+    scan_chunk(data, ctx, &mut s);
     s
 }

@@ -3,14 +3,16 @@
 //! `patterns/providers.toml` says who sent it (Gmail, Microsoft, Spamhaus …)
 //! and what a code means there. Both are embedded; `--patterns FILE` adds
 //! rules of either kind. A rule whose id already exists replaces it; new
-//! rules are tried before the built-in ones. Regexes are compiled once,
-//! into one set per kind so a reply is matched in a single pass.
+//! rules are tried before the built-in ones. Regexes are compiled once and
+//! run once per shape of failed reply (see `aggregate::FailureShape`), in
+//! order, the first match winning.
 
 use std::collections::BTreeMap;
 
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::Regex;
 use serde::Deserialize;
 
+use crate::aggregate::{CodeKey, Map, Summary, UNCLASSIFIED};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::error::Error;
 
@@ -75,11 +77,9 @@ struct RulesFile {
 #[derive(Debug)]
 pub struct Rules {
     pub reasons: Vec<ReasonRule>,
-    reason_set: RegexSet,
-    /// Each reason's regex, for its `list` capture.
     reason_regexes: Vec<Regex>,
     pub providers: Vec<Provider>,
-    provider_set: RegexSet,
+    provider_regexes: Vec<Regex>,
 }
 
 /// Replies longer than this are classified by their start only.
@@ -123,10 +123,11 @@ impl Rules {
             if !r.reason.contains_key("en") || !r.hint.contains_key("en") {
                 return Err(bad(file, &r.id, "needs reason.en and hint.en".into()));
             }
-            reason_regexes.push(Regex::new(&r.regex).map_err(|e| bad(file, &r.id, e.to_string()))?);
+            reason_regexes.push(compile(&r.regex).map_err(|e| bad(file, &r.id, e.to_string()))?);
         }
+        let mut provider_regexes = Vec::with_capacity(providers.len());
         for (file, p) in &providers {
-            Regex::new(&p.regex).map_err(|e| bad(file, &p.id, e.to_string()))?;
+            provider_regexes.push(compile(&p.regex).map_err(|e| bad(file, &p.id, e.to_string()))?);
             for c in &p.code {
                 if !c.meaning.contains_key("en") || !c.fix.contains_key("en") {
                     return Err(bad(file, &format!("{} {}", p.id, c.code), "needs meaning.en and fix.en".into()));
@@ -140,23 +141,18 @@ impl Rules {
                 }
             }
         }
-        let reason_set =
-            RegexSet::new(reasons.iter().map(|(_, r)| &r.regex)).map_err(|e| bad("patterns", "", e.to_string()))?;
-        let provider_set =
-            RegexSet::new(providers.iter().map(|(_, p)| &p.regex)).map_err(|e| bad("patterns", "", e.to_string()))?;
         Ok(Rules {
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
-            reason_set,
             reason_regexes,
             providers: providers.into_iter().map(|(_, p)| p).collect(),
-            provider_set,
+            provider_regexes,
         })
     }
 
     /// The first reason whose rule matches, and the block list it names.
     pub fn reason<'t>(&self, text: &'t [u8]) -> Option<(u16, &'t [u8])> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
-        let i = self.reason_set.matches(text).iter().next()?;
+        let i = self.reason_regexes.iter().position(|r| r.is_match(text))?;
         let list = self.reason_regexes[i].captures(text).and_then(|c| c.name("list")).map_or(&[][..], |m| m.as_bytes());
         Some((i as u16, list))
     }
@@ -164,7 +160,7 @@ impl Rules {
     /// The first provider recognised in the reply text or the remote host.
     pub fn provider(&self, text: &[u8], remote: &[u8]) -> Option<u16> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
-        let first = |t: &[u8]| self.provider_set.matches(t).iter().next();
+        let first = |t: &[u8]| self.provider_regexes.iter().position(|r| r.is_match(t));
         match (first(text), first(remote)) {
             (Some(a), Some(b)) => Some(a.min(b) as u16),
             (a, b) => a.or(b).map(|i| i as u16),
@@ -195,6 +191,46 @@ impl Rules {
             }
         };
         p.code.iter().filter_map(|c| rank(c).map(|r| (r, c))).min_by_key(|(r, _)| *r).map(|(_, c)| c)
+    }
+}
+
+/// Reply texts are bytes of any encoding; ASCII semantics for `\b`, `\w`
+/// and case folding keep matching on the fast DFA path (Unicode word
+/// boundaries would force a much slower engine on every reply).
+fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::bytes::RegexBuilder::new(pattern).unicode(false).build()
+}
+
+/// Failures sorted by reason and provider.
+#[derive(Debug, Default)]
+pub struct Classified {
+    /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule matched.
+    pub reasons: Map<(u16, CodeKey), u64>,
+    /// Block lists the reason rules captured, per rule, lower-cased.
+    pub reason_lists: Map<u16, Map<Box<[u8]>, u64>>,
+    /// Failures per (provider, code) for replies a provider rule recognised.
+    pub providers: Map<(u16, CodeKey), u64>,
+}
+
+impl Rules {
+    /// Runs the rules once per failure shape of a summary.
+    pub fn classify(&self, summary: &Summary) -> Classified {
+        let mut c = Classified::default();
+        for ((_, key), shape) in &summary.failures {
+            let (rule, list) = self.reason(&shape.text).unwrap_or((UNCLASSIFIED, &[]));
+            *c.reasons.entry((rule, *key)).or_default() += shape.count;
+            if !list.is_empty() {
+                let name: Box<[u8]> = list.to_ascii_lowercase().into();
+                *c.reason_lists.entry(rule).or_default().entry(name).or_default() += shape.count;
+            }
+            if let Some(p) = self.provider(&shape.text, &shape.remote) {
+                *c.providers.entry((p, *key)).or_default() += shape.count;
+            }
+        }
+        for (key, n) in &summary.failures_overflow {
+            *c.reasons.entry((UNCLASSIFIED, *key)).or_default() += n;
+        }
+        c
     }
 }
 
@@ -252,7 +288,7 @@ mod tests {
             }
         }
         for (i, p) in rules.providers.iter().enumerate() {
-            let re = Regex::new(&p.regex).unwrap();
+            let re = compile(&p.regex).unwrap();
             assert!(!p.examples.is_empty(), "{}", p.id);
             for ex in &p.examples {
                 assert!(re.is_match(ex.as_bytes()), "{}: {ex}", p.id);

@@ -5,10 +5,9 @@ use memchr::memchr_iter;
 
 use crate::aggregate::Summary;
 use crate::formats::{ParseContext, parse_line};
-use crate::rules::Rules;
 
 /// Counts every line of `chunk` (whole lines; the last may lack its `\n`).
-pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, rules: &Rules, summary: &mut Summary) {
+pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     // Checking the whole chunk once is far cheaper than line by line; only
     // a chunk with invalid UTF-8 somewhere is checked per line.
     let all_utf8 = std::str::from_utf8(chunk).is_ok();
@@ -26,7 +25,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, rules: &Rules, summary: &mut
             summary.lines.outside += 1;
             return;
         }
-        summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref(), rules);
+        summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
     };
     for nl in memchr_iter(b'\n', chunk) {
         scan_line(&chunk[start..nl]);
@@ -45,7 +44,7 @@ mod tests {
     fn counts_every_line() {
         let text = b"Nov 23 04:58:29 mx postfix/smtp[1]: ABCDEF1: to=<a@b.example>, relay=r[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n\nNov 23 04:58:30 mx dovecot: imap\n\xff\xfe junk\nlast line without newline";
         let mut s = Summary::default();
-        scan_chunk(text, &ParseContext::default(), &Rules::builtin(), &mut s);
+        scan_chunk(text, &ParseContext::default(), &mut s);
         assert_eq!(s.lines.read, 5);
         assert_eq!(s.lines.blank, 1);
         assert_eq!(s.lines.recognized, 1);

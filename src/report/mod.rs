@@ -14,7 +14,7 @@ use crate::code::Class;
 use crate::event::{Mta, Stage, Status};
 
 use crate::pipeline::InputStatus;
-use crate::rules::{Rules, text_in};
+use crate::rules::{Classified, Rules, text_in};
 use crate::time::LogTime;
 use explain::{AnyCode, CodePage, Contrast, Words, contrast, page};
 
@@ -187,14 +187,16 @@ impl Report {
             .copied()
             .filter(|(key, _)| matches!(key.class(), Class::Transient | Class::Permanent))
             .collect();
-        let providers = provider_rows(summary, k, rules, |_| true);
+        let classified = rules.classify(summary);
+        let c = &classified;
+        let providers = provider_rows(summary, c, k, rules, |_| true);
         let sections = failing
             .iter()
             .take(opts.top)
             .map(|(key, _)| {
                 let mut s = section(summary, k, *key, coded_events, opts.top);
-                s.reasons = reason_names(summary, k, rules, *key);
-                s.providers = provider_rows(summary, k, rules, |c| c == *key);
+                s.reasons = reason_names(c, k, rules, *key);
+                s.providers = provider_rows(summary, c, k, rules, |code| code == *key);
                 s
             })
             .collect();
@@ -241,7 +243,7 @@ impl Report {
             },
             hourly,
             window: opts.window,
-            reasons: reason_rows(summary, k, rules),
+            reasons: reason_rows(c, k, rules),
             providers,
             unrecognized_samples: summary
                 .unrecognized_samples
@@ -269,10 +271,10 @@ fn reason_text(k: Words<'_>, rules: &Rules, rule: u16) -> (String, String, Strin
 }
 
 /// Failures grouped by reason, most frequent first.
-fn reason_rows(summary: &Summary, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
-    let failures: u64 = summary.reasons.values().sum();
+fn reason_rows(c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
+    let failures: u64 = c.reasons.values().sum();
     let mut by_rule: std::collections::BTreeMap<u16, Vec<(AnyCode, u64)>> = std::collections::BTreeMap::new();
-    for ((rule, key), n) in &summary.reasons {
+    for ((rule, key), n) in &c.reasons {
         by_rule.entry(*rule).or_default().push((any(*key), *n));
     }
     let mut rows: Vec<ReasonRow> = by_rule
@@ -280,7 +282,7 @@ fn reason_rows(summary: &Summary, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow>
         .map(|(rule, codes)| {
             let (id, name, hint) = reason_text(k, rules, rule);
             let count = codes.iter().map(|(_, n)| n).sum();
-            let lists = summary.reason_lists.get(&rule).map_or_else(Vec::new, |m| {
+            let lists = c.reason_lists.get(&rule).map_or_else(Vec::new, |m| {
                 top_n(m.iter().map(|(name, n)| (name.clone(), *n)), 5)
                     .into_iter()
                     .map(|(name, n)| (Untrusted::from_bytes(&name), n))
@@ -302,14 +304,20 @@ fn reason_rows(summary: &Summary, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow>
 }
 
 /// The reasons of one code's failures.
-fn reason_names(summary: &Summary, k: Words<'_>, rules: &Rules, key: CodeKey) -> Vec<(String, u64)> {
-    let counts = summary.reasons.iter().filter(|((_, c), _)| *c == key).map(|((rule, _), n)| (*rule, *n));
+fn reason_names(c: &Classified, k: Words<'_>, rules: &Rules, key: CodeKey) -> Vec<(String, u64)> {
+    let counts = c.reasons.iter().filter(|((_, c), _)| *c == key).map(|((rule, _), n)| (*rule, *n));
     top_n(counts, 5).into_iter().map(|(rule, n)| (reason_text(k, rules, rule).1, n)).collect()
 }
 
 /// Failures per provider and code, with the provider's own explanation.
-fn provider_rows(summary: &Summary, k: Words<'_>, rules: &Rules, keep: impl Fn(CodeKey) -> bool) -> Vec<ProviderRow> {
-    let counts = summary.providers.iter().filter(|((_, c), _)| keep(*c)).map(|(key, n)| (*key, *n));
+fn provider_rows(
+    summary: &Summary,
+    c: &Classified,
+    k: Words<'_>,
+    rules: &Rules,
+    keep: impl Fn(CodeKey) -> bool,
+) -> Vec<ProviderRow> {
+    let counts = c.providers.iter().filter(|((_, c), _)| keep(*c)).map(|(key, n)| (*key, *n));
     top_n(counts, usize::MAX)
         .into_iter()
         .filter_map(|((p, key), count)| {
