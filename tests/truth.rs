@@ -23,6 +23,14 @@ fn check_truth(mta: &str, file: &str) {
     assert_eq!(counts(&r["other_statuses"]), counts(&truth["other_status"]), "other statuses of {file}");
     assert_eq!(r["lines"]["read"], truth["total_lines"], "lines of {file}");
     assert_eq!(r["lines"]["with_code"], truth["lines_with_any_code"], "lines with a code in {file}");
+    check_reasons(&r, file);
+}
+
+/// Every failure is filed under exactly one reason.
+fn check_reasons(r: &Value, file: &str) {
+    let failures = r["classes"]["transient"].as_u64().unwrap() + r["classes"]["permanent"].as_u64().unwrap();
+    let reasons: u64 = r["reasons"].as_array().unwrap().iter().map(|x| x["count"].as_u64().unwrap()).sum();
+    assert_eq!(reasons, failures, "reasons of {file}");
 }
 
 /// One test per file of `real/`, named after it.
@@ -173,6 +181,16 @@ fn check_mta_log(mta: &str, file: &str) {
     assert_eq!(st, reference.statuses, "statuses of {file}");
     assert_eq!(r["lines"]["unrecognized"], 0, "every line of {file} is the MTA's");
     assert_eq!(r["mtas"][mta], r["lines"]["recognized"], "{file} is all {mta}");
+    check_reasons(&r, file);
+    // Real servers' replies mostly say why; few should stay unclassified.
+    let unclassified = r["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "unclassified")
+        .map_or(0, |x| x["count"].as_u64().unwrap());
+    let failures: u64 = r["reasons"].as_array().unwrap().iter().map(|x| x["count"].as_u64().unwrap()).sum();
+    assert!(unclassified * 4 <= failures, "{file}: {unclassified} of {failures} failures unclassified");
     match mta {
         "postfix" => check_postfix_scenarios(&r, file),
         "exim" if file.contains("mainlog") => check_exim_scenarios(&r, file),
