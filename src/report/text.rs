@@ -341,7 +341,30 @@ fn class_contrast(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
 
 fn differences(w: &mut dyn Write, c: &Contrast) -> io::Result<()> {
     for d in &c.differences {
-        wrap(w, "-", d)?;
+        bullet(w, d)?;
+    }
+    Ok(())
+}
+
+/// `    - text`, wrapped with the continuation lines under the text.
+fn bullet(w: &mut dyn Write, text: &str) -> io::Result<()> {
+    let mut first = true;
+    let mut line = String::new();
+    let flush =
+        |w: &mut dyn Write, line: &str, first: bool| writeln!(w, "    {} {line}", if first { "-" } else { " " });
+    for word in text.split_whitespace() {
+        if !line.is_empty() && 6 + line.chars().count() + 1 + word.chars().count() > WIDTH {
+            flush(w, &line, first)?;
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        flush(w, &line, first)?;
     }
     Ok(())
 }
