@@ -69,7 +69,7 @@ impl FailureShape {
 
 /// The shape of a failed reply: its words without tokens of three digits
 /// or more (codes, ids, IP addresses, sizes) and without the local part of
-/// addresses, plus the remote host when it is a name.
+/// addresses, plus the domain of the remote host when it is a name.
 fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = SAMPLE_HASH.build_hasher();
@@ -81,9 +81,14 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
         h.write(token);
         h.write_u8(b' ');
     }
-    // Host names can name a provider; bare addresses only split shapes.
+    // Host names can name a provider, which their last two labels show
+    // (`google.com`, `outlook.com`); bare addresses only split shapes.
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
-        h.write(remote);
+        let dots: Vec<usize> = memchr::memrchr_iter(b'.', remote).take(2).collect();
+        let tail = if dots.len() == 2 { &remote[dots[1] + 1..] } else { remote };
+        for &b in tail {
+            h.write_u8(b.to_ascii_lowercase());
+        }
     }
     h.finish()
 }

@@ -16,6 +16,7 @@ use crate::output::{write_atomically, write_stdout};
 use crate::pipeline::{self, InputStatus};
 use crate::report::explain::{AnyCode, Words, contrast, page};
 use crate::report::{Report, csv, json, text};
+use crate::rules::Rules;
 use crate::sanitize::for_terminal;
 
 pub fn run(cli: Cli) -> Result<Exit, Error> {
@@ -31,7 +32,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 }
 
 fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
+    // Compiling the rules takes a few milliseconds; do it beside the scan.
+    let patterns = cfg.patterns.clone();
+    let rules = std::thread::spawn(move || Rules::load(&patterns));
     let (summary, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
+    let rules = rules.join().map_err(|_| Error::Usage("rule loading panicked".into()))??;
     let mut exit = Exit::Ok;
     for e in &cfg.input_errors {
         inputs.push(InputStatus {
@@ -47,7 +52,7 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
             exit = Exit::Error;
         }
     }
-    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.rules, &cfg.report);
+    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &rules, &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
         Format::Text => text::render(&report, lang, w),
         Format::Json => json::render(&report, lang, w),

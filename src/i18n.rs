@@ -69,20 +69,26 @@ pub struct Lang {
     pub enhanced: BTreeMap<String, CodeText>,
 }
 
-static LANGS: LazyLock<Vec<Lang>> = LazyLock::new(|| {
-    FILES
-        .iter()
-        .map(|(code, text)| {
-            let mut lang: Lang = toml::from_str(text).unwrap_or_else(|e| panic!("data/i18n/{code}.toml: {e}"));
-            lang.code = code;
-            lang
-        })
-        .collect()
-});
+fn load(i: usize) -> Lang {
+    let (code, text) = FILES[i];
+    let mut lang: Lang = toml::from_str(text).unwrap_or_else(|e| panic!("data/i18n/{code}.toml: {e}"));
+    lang.code = code;
+    lang
+}
+
+/// Each language is parsed the first time it is used: a report in one
+/// language need not pay for reading the other four.
+static LANGS: [LazyLock<Lang>; 5] = [
+    LazyLock::new(|| load(0)),
+    LazyLock::new(|| load(1)),
+    LazyLock::new(|| load(2)),
+    LazyLock::new(|| load(3)),
+    LazyLock::new(|| load(4)),
+];
 
 /// A language by code; `None` when smtpstat does not speak it.
 pub fn lang(code: &str) -> Option<&'static Lang> {
-    LANGS.iter().find(|l| l.code == code)
+    FILES.iter().position(|(c, _)| *c == code).map(|i| &*LANGS[i])
 }
 
 pub fn english() -> &'static Lang {
