@@ -154,6 +154,29 @@ pub(super) fn domain_of(addr: &[u8]) -> &[u8] {
     memchr::memrchr(b'@', addr).map_or(&[], |at| &addr[at + 1..])
 }
 
+const DIGIT: u8 = 1;
+const UPPER_HEX: u8 = 2;
+const UPPER_NON_HEX: u8 = 4;
+const LOWER: u8 = 8;
+const OTHER: u8 = 16;
+
+/// What each byte is, for queue-id checks.
+static ID_CHAR: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c as u8 {
+            b'0'..=b'9' => DIGIT,
+            b'A'..=b'F' => UPPER_HEX,
+            b'G'..=b'Z' => UPPER_NON_HEX,
+            b'a'..=b'z' => LOWER,
+            _ => OTHER,
+        };
+        c += 1;
+    }
+    t
+};
+
 /// Splits a leading `QUEUEID: ` or `NOQUEUE: `. Short ids are upper-case hex;
 /// long ids (`enable_long_queue_ids`) are 12 or more letters and digits with
 /// both digits and upper-case letters in them.
@@ -167,16 +190,14 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
         return (&[], msg);
     }
     let id = &msg[..n];
-    let (mut hex_upper, mut digit, mut upper) = (true, false, false);
-    for &c in id {
-        match c {
-            b'0'..=b'9' => digit = true,
-            b'A'..=b'F' => upper = true,
-            b'G'..=b'Z' => (upper, hex_upper) = (true, false),
-            b'a'..=b'z' => hex_upper = false,
-            _ => return (&[], msg),
-        }
+    // One table lookup per byte, OR-ed together: no branch per character.
+    let bits = id.iter().fold(0u8, |acc, &c| acc | ID_CHAR[usize::from(c)]);
+    if bits & OTHER != 0 {
+        return (&[], msg);
     }
+    let hex_upper = bits & (UPPER_NON_HEX | LOWER) == 0;
+    let digit = bits & DIGIT != 0;
+    let upper = bits & (UPPER_HEX | UPPER_NON_HEX) != 0;
     if hex_upper || (n >= 12 && digit && upper) || id == b"NOQUEUE" { (id, &msg[n + 2..]) } else { (&[], msg) }
 }
 
