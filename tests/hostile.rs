@@ -372,3 +372,27 @@ fn fail_on_exits_1_with_the_reason_and_still_writes_the_report() {
         .code(2)
         .stderr(predicate::str::contains("unknown metric"));
 }
+
+#[test]
+fn a_file_truncated_while_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shrinking.log");
+    std::fs::write(&path, GOOD.repeat(400_000)).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("smtpstat"))
+        .args(["-f", "json", "--threads", "1", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(GOOD.len() as u64 * 1000 + 17).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let read = v["lines"]["read"].as_u64().unwrap();
+    // However far the read got, the counts agree with each other.
+    assert!((1000..=400_000).contains(&read), "{read}");
+    let l = &v["lines"];
+    let sum = ["blank", "recognized", "foreign", "unrecognized"].iter().map(|k| l[k].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum, read);
+}
