@@ -1,14 +1,14 @@
 //! Runs the scan: one reader thread opens the inputs in order and hands out
-//! whole-line chunks through a bounded channel; rayon workers fold chunks
-//! into per-worker `Summary` values that are merged at the end. No locks or
+//! whole-line chunks through a bounded channel; each rayon worker folds the
+//! chunks it takes into its own `Summary`, and the summaries are merged at
+//! the end. No locks or
 //! shared maps on the hot path, and at most a few chunks in flight, so
 //! memory stays flat however large the input.
 
+use std::sync::Mutex;
 use std::sync::mpsc::sync_channel;
 use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
-
-use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::aggregate::Summary;
 use crate::error::Error;
@@ -84,16 +84,31 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))?;
-    let summary = workers.install(|| {
-        rx.into_iter()
-            .par_bridge()
-            .fold(Summary::default, |mut s, w| {
-                scan_work(&w, &mut s);
-                pool.put(w.chunk.data);
-                s
-            })
-            .reduce(Summary::default, Summary::merge)
+    // One Summary per worker for the whole run, merged once at the end:
+    // memory is the worker count times the distinct keys, whatever the
+    // input size (a fold over a bridged iterator may keep many partial
+    // summaries alive until its final reduce).
+    let rx = Mutex::new(rx);
+    let partials = Mutex::new(Vec::with_capacity(threads));
+    workers.scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| {
+                let mut s = Summary::default();
+                while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
+                    scan_work(&w, &mut s);
+                    pool.put(w.chunk.data);
+                }
+                if let Ok(mut p) = partials.lock() {
+                    p.push(s);
+                }
+            });
+        }
     });
+    let summary = partials
+        .into_inner()
+        .map_err(|_| Error::Usage("a worker thread panicked".into()))?
+        .into_iter()
+        .fold(Summary::default(), Summary::merge);
     let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
     progress.finish();
     Ok((summary, statuses))

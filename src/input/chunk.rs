@@ -23,7 +23,9 @@ pub struct BufferPool {
 }
 
 impl BufferPool {
-    const KEEP: usize = 16;
+    // Enough for the chunks in flight (channel, workers, reader); more would
+    // only hold memory.
+    const KEEP: usize = 8;
 
     fn get(&self, capacity: usize) -> Vec<u8> {
         let buf = self.free.lock().ok().and_then(|mut f| f.pop());
