@@ -52,6 +52,8 @@ pub struct FailureShape {
 }
 
 impl FailureShape {
+    /// `h` hashes text and remote together, so equal hashes mean an equal
+    /// example and the choice never depends on arrival order.
     fn offer(&mut self, h: u64, text: &[u8], remote: &[u8]) {
         if !self.has_example || h < self.example_hash {
             self.has_example = true;
@@ -288,11 +290,11 @@ impl Summary {
         match self.failures.get_mut(&shape) {
             Some(f) => {
                 f.count += 1;
-                f.offer(SAMPLE_HASH.hash_one(ev.text), ev.text, ev.remote);
+                f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
             }
             None if room => {
                 let mut f = FailureShape { count: 1, ..FailureShape::default() };
-                f.offer(SAMPLE_HASH.hash_one(ev.text), ev.text, ev.remote);
+                f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
                 self.failures.insert(shape, f);
             }
             None => *self.failures_overflow.entry(key).or_default() += 1,
