@@ -46,7 +46,40 @@ fn unrecognized(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
 fn rule(w: &mut dyn Write, title: &str) -> io::Result<()> {
     writeln!(w)?;
     writeln!(w, "{title}")?;
-    writeln!(w, "{}", "=".repeat(title.chars().count().min(WIDTH)))
+    writeln!(w, "{}", "=".repeat(width(title).min(WIDTH)))
+}
+
+/// Columns a string takes on a terminal: CJK and full-width characters
+/// take two, Devanagari vowel signs and other combining marks none.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x0300..=0x036F
+            | 0x0900..=0x0903
+            | 0x093A..=0x094F
+            | 0x0951..=0x0957
+            | 0x0962..=0x0963
+            | 0x200B..=0x200F => 0,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `s` followed by spaces up to `columns` terminal columns.
+fn pad(s: &str, columns: usize) -> String {
+    format!("{s}{}", " ".repeat(columns.saturating_sub(width(s))))
+}
+
+/// Spaces, then `s`, right-aligned in `columns` terminal columns.
+fn pad_left(s: &str, columns: usize) -> String {
+    format!("{}{s}", " ".repeat(columns.saturating_sub(width(s))))
 }
 
 fn pct(share: f64) -> String {
@@ -68,7 +101,7 @@ fn field(l: &Lang, key: &str) -> String {
 fn header(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     let title = l.t("report_title");
     writeln!(w, "{title}")?;
-    writeln!(w, "{}", "=".repeat(title.chars().count()))?;
+    writeln!(w, "{}", "=".repeat(width(title)))?;
     for i in &r.inputs {
         let compressed = match i.compression {
             crate::input::Compression::None => String::new(),
@@ -132,17 +165,17 @@ fn classes(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
             Class::Transient => l.t("class_retry"),
             Class::Permanent => l.t("class_refused"),
         };
-        let label = l.class_label(class);
-        writeln!(w, "  {}xx {label:<13} {n:>10}  {:>6}  {what}", class.digit(), of(n, r.coded_events))?;
+        let label = pad(l.class_label(class), 13);
+        writeln!(w, "  {}xx {label} {n:>10}  {:>6}  {what}", class.digit(), of(n, r.coded_events))?;
     }
-    writeln!(w, "  {:<18} {:>10}", l.t("events_with_code"), r.coded_events)
+    writeln!(w, "  {} {:>10}", pad(l.t("events_with_code"), 18), r.coded_events)
 }
 
 fn statuses(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     rule(w, l.t("statuses_title"))?;
     for (s, n) in &r.statuses {
         if Status::MAIN.contains(s) || *n > 0 {
-            writeln!(w, "  {:<14} {:>10}", l.label(s.name()), n)?;
+            writeln!(w, "  {} {:>10}", pad(l.label(s.name()), 14), n)?;
         }
     }
     Ok(())
@@ -189,10 +222,10 @@ fn reasons(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     }
     rule(w, l.t("reasons_title"))?;
     let (reason, count, share) = (l.t("col_reason"), l.t("col_count"), l.t("col_share"));
-    writeln!(w, "  {reason:<32} {count:>10} {share:>7}  {}", l.t("col_code"))?;
+    writeln!(w, "  {} {} {}  {}", pad(reason, 32), pad_left(count, 10), pad_left(share, 7), l.t("col_code"))?;
     for row in &r.reasons {
         let codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c} ({n})")).collect();
-        writeln!(w, "  {:<32} {:>10} {:>7}  {}", row.name, row.count, pct(row.share), codes.join(", "))?;
+        writeln!(w, "  {} {:>10} {:>7}  {}", pad(&row.name, 32), row.count, pct(row.share), codes.join(", "))?;
         if !row.lists.is_empty() {
             let lists: Vec<String> = row.lists.iter().map(|(n, c)| format!("{} ({c})", for_terminal(&n.0))).collect();
             indented(w, &lists.join(", "))?;
@@ -400,7 +433,7 @@ pub fn render_explain(l: &Lang, pages: &[CodePage], contrast: Option<&Contrast>,
         let mark = if p.registered { String::new() } else { format!(" {}", l.t("unregistered")) };
         let head = format!("{} {}{mark}", p.code, p.title);
         writeln!(w, "{head}")?;
-        writeln!(w, "{}", "-".repeat(head.chars().count().min(WIDTH)))?;
+        writeln!(w, "{}", "-".repeat(width(&head).min(WIDTH)))?;
         wrap(w, l.t("class"), &format!("{} — {}", p.class_name, p.class_action))?;
         wrap(w, l.t("category"), &format!("{} — {}", p.area, p.area_meaning))?;
         page_body(w, l, p)?;
@@ -412,12 +445,12 @@ pub fn render_explain(l: &Lang, pages: &[CodePage], contrast: Option<&Contrast>,
     if let Some(c) = contrast {
         let head = l.f("key_differences", &[("a", &c.a.code), ("b", &c.b.code)]);
         writeln!(w, "{head}")?;
-        writeln!(w, "{}", "-".repeat(head.chars().count().min(WIDTH)))?;
+        writeln!(w, "{}", "-".repeat(width(&head).min(WIDTH)))?;
         differences(w, c)?;
         writeln!(w)?;
         let head = l.t("when_each_applies");
         writeln!(w, "{head}")?;
-        writeln!(w, "{}", "-".repeat(head.chars().count()))?;
+        writeln!(w, "{}", "-".repeat(width(head)))?;
         wrap(w, &c.a.code, &c.a.when)?;
         wrap(w, &c.b.code, &c.b.when)?;
     }
