@@ -456,3 +456,18 @@ pub fn render_explain(l: &Lang, pages: &[CodePage], contrast: Option<&Contrast>,
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{pad, width};
+
+    #[test]
+    fn terminal_widths() {
+        assert_eq!(width("report"), 6);
+        assert_eq!(width("报告"), 4);
+        assert_eq!(width("रिपोर्ट"), 4);
+        assert_eq!(width("Türkçe raporu"), 13);
+        assert_eq!(pad("报告", 6), "报告  ");
+        assert_eq!(pad("too long", 3), "too long");
+    }
+}
