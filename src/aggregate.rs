@@ -86,8 +86,7 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     // Host names can name a provider, which their last two labels show
     // (`google.com`, `outlook.com`); bare addresses only split shapes.
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
-        let dots: Vec<usize> = memchr::memrchr_iter(b'.', remote).take(2).collect();
-        let tail = if dots.len() == 2 { &remote[dots[1] + 1..] } else { remote };
+        let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
         for &b in tail {
             h.write_u8(b.to_ascii_lowercase());
         }
@@ -472,9 +471,11 @@ fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) -> u64 {
     if name.is_empty() || name.len() > 255 {
         return 0;
     }
-    // Names are nearly always lower case already; copy only when not.
-    let mut buf = [0u8; 255];
+    // Names are nearly always lower case already; copy only when not
+    // (the buffer is not even zeroed otherwise).
+    let mut buf: [u8; 255];
     let key = if name.iter().any(u8::is_ascii_uppercase) {
+        buf = [0; 255];
         let key = &mut buf[..name.len()];
         key.copy_from_slice(name);
         key.make_ascii_lowercase();

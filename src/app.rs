@@ -14,9 +14,8 @@ use crate::i18n::{self, Lang};
 use crate::knowledge::knowledge;
 use crate::output::{write_atomically, write_stdout};
 use crate::pipeline::{self, InputStatus};
-use crate::report::explain::{AnyCode, Words, contrast, page};
+use crate::report::explain::{AnyCode, CodePage, Words, contrast, page};
 use crate::report::{Report, csv, json, text};
-use crate::rules::Rules;
 use crate::sanitize::for_terminal;
 
 pub fn run(cli: Cli) -> Result<Exit, Error> {
@@ -32,11 +31,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 }
 
 fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
-    // Compiling the rules takes a few milliseconds; do it beside the scan.
-    let patterns = cfg.patterns.clone();
-    let rules = std::thread::spawn(move || Rules::load(&patterns));
     let (summary, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
-    let rules = rules.join().map_err(|_| Error::Usage("rule loading panicked".into()))??;
     let mut exit = Exit::Ok;
     for e in &cfg.input_errors {
         inputs.push(InputStatus {
@@ -52,7 +47,7 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
             exit = Exit::Error;
         }
     }
-    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &rules, &cfg.report);
+    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.rules, &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
         Format::Text => text::render(&report, lang, w),
         Format::Json => json::render(&report, lang, w),
@@ -112,7 +107,7 @@ fn list_codes(class: Option<u8>, format: Format, lang: &Lang) -> Result<Exit, Er
                 .iter()
                 .map(|p| {
                     json!({
-                        "code": p.code, "kind": if p.code.contains('.') { "enhanced" } else { "basic" },
+                        "code": p.code, "kind": kind(p),
                         "class": p.class.label(), "class_name": p.class_name, "category": p.area,
                         "title": p.title, "description": p.description, "when": p.when, "fix": p.fix,
                         "source": p.source, "pairs": p.pairs,
@@ -126,10 +121,9 @@ fn list_codes(class: Option<u8>, format: Format, lang: &Lang) -> Result<Exit, Er
             let mut out = ::csv::Writer::from_writer(w);
             out.write_record(["code", "kind", "class", "title", "description", "when", "fix", "source", "pairs"])?;
             for p in &pages {
-                let kind = if p.code.contains('.') { "enhanced" } else { "basic" };
                 out.write_record([
                     p.code.as_str(),
-                    kind,
+                    kind(p),
                     p.class.label(),
                     &p.title,
                     &p.description,
@@ -143,6 +137,11 @@ fn list_codes(class: Option<u8>, format: Format, lang: &Lang) -> Result<Exit, Er
         }
     })?;
     Ok(Exit::Ok)
+}
+
+/// `basic` for a reply code, `enhanced` for an enhanced status code.
+fn kind(p: &CodePage) -> &'static str {
+    if p.code.contains('.') { "enhanced" } else { "basic" }
 }
 
 #[cfg(test)]

@@ -24,9 +24,9 @@ pub struct Config {
     pub output: Option<PathBuf>,
     pub csv_dir: Option<PathBuf>,
     pub fail_on: Vec<Condition>,
-    /// `--patterns` files, read: (name, text). Checked here, compiled again
-    /// while the scan runs.
-    pub patterns: Vec<(String, String)>,
+    /// Reason and provider rules: built in, plus `--patterns` files. Loaded
+    /// before any log is read, so a broken user rule stops the run at once.
+    pub rules: Rules,
 }
 
 impl Config {
@@ -85,13 +85,7 @@ impl Config {
             output: args.output,
             csv_dir: args.csv_dir,
             fail_on: args.fail_on.as_deref().map(fail_on::parse).transpose()?.unwrap_or_default(),
-            patterns: if patterns.is_empty() {
-                patterns
-            } else {
-                // A broken user rule stops the run before any log is read.
-                Rules::load(&patterns)?;
-                patterns
-            },
+            rules: Rules::load(&patterns)?,
         })
     }
 }

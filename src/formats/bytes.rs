@@ -4,31 +4,34 @@
 //! spaces. The finders pick rare bytes of the needle and search with SIMD,
 //! in linear time whatever the line holds.
 
+/// The searcher for a literal, built on first use at this call site.
+macro_rules! finder {
+    ($ty:ident, $needle:expr) => {{
+        static FINDER: ::std::sync::LazyLock<::memchr::memmem::$ty<'static>> =
+            ::std::sync::LazyLock::new(|| ::memchr::memmem::$ty::new($needle));
+        &*FINDER
+    }};
+}
+
 /// `find!(hay, b"needle")`: offset of the first occurrence.
 macro_rules! find {
-    ($hay:expr, $needle:expr) => {{
-        static FINDER: ::std::sync::LazyLock<::memchr::memmem::Finder<'static>> =
-            ::std::sync::LazyLock::new(|| ::memchr::memmem::Finder::new($needle));
-        FINDER.find($hay)
-    }};
+    ($hay:expr, $needle:expr) => {
+        $crate::formats::bytes::finder!(Finder, $needle).find($hay)
+    };
 }
 
 /// `rfind!(hay, b"needle")`: offset of the last occurrence.
 macro_rules! rfind {
-    ($hay:expr, $needle:expr) => {{
-        static FINDER: ::std::sync::LazyLock<::memchr::memmem::FinderRev<'static>> =
-            ::std::sync::LazyLock::new(|| ::memchr::memmem::FinderRev::new($needle));
-        FINDER.rfind($hay)
-    }};
+    ($hay:expr, $needle:expr) => {
+        $crate::formats::bytes::finder!(FinderRev, $needle).rfind($hay)
+    };
 }
 
 /// `find_iter!(hay, b"needle")`: every occurrence, in order.
 macro_rules! find_iter {
-    ($hay:expr, $needle:expr) => {{
-        static FINDER: ::std::sync::LazyLock<::memchr::memmem::Finder<'static>> =
-            ::std::sync::LazyLock::new(|| ::memchr::memmem::Finder::new($needle));
-        FINDER.find_iter($hay)
-    }};
+    ($hay:expr, $needle:expr) => {
+        $crate::formats::bytes::finder!(Finder, $needle).find_iter($hay)
+    };
 }
 
 /// `find_field!(msg, b"name=")`: offset of the value of a `name=` field,
@@ -42,7 +45,7 @@ macro_rules! find_field {
     }};
 }
 
-pub(crate) use {find, find_field, find_iter, rfind};
+pub(crate) use {find, find_field, find_iter, finder, rfind};
 
 #[cfg(test)]
 mod tests {

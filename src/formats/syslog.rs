@@ -47,26 +47,11 @@ fn skip_priority(line: &[u8]) -> &[u8] {
 }
 
 fn month_number(m: &[u8]) -> Option<u8> {
-    // One integer compare per month instead of a byte-slice compare.
-    let key = u32::from(*m.first()?) << 16 | u32::from(*m.get(1)?) << 8 | u32::from(*m.get(2)?);
-    const fn k(m: &[u8; 3]) -> u32 {
-        (m[0] as u32) << 16 | (m[1] as u32) << 8 | m[2] as u32
-    }
-    Some(match key {
-        x if x == k(b"Jan") => 1,
-        x if x == k(b"Feb") => 2,
-        x if x == k(b"Mar") => 3,
-        x if x == k(b"Apr") => 4,
-        x if x == k(b"May") => 5,
-        x if x == k(b"Jun") => 6,
-        x if x == k(b"Jul") => 7,
-        x if x == k(b"Aug") => 8,
-        x if x == k(b"Sep") => 9,
-        x if x == k(b"Oct") => 10,
-        x if x == k(b"Nov") => 11,
-        x if x == k(b"Dec") => 12,
-        _ => return None,
-    })
+    const MONTHS: [&[u8; 3]; 12] =
+        [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+    // Three-byte arrays compare as integers, not through memcmp.
+    let m: &[u8; 3] = m.try_into().ok()?;
+    MONTHS.iter().position(|x| *x == m).map(|i| i as u8 + 1)
 }
 
 fn digits2(b: &[u8]) -> Option<u8> {

@@ -208,30 +208,20 @@ fn sort_rotated(paths: &mut [PathBuf]) {
 /// Reorders file inputs so every rotated set is oldest first; stdin and
 /// in-memory inputs keep their place.
 fn order_rotated_sets(inputs: &mut [InputSpec]) {
-    let mut slots: Vec<usize> = Vec::new();
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for (i, spec) in inputs.iter().enumerate() {
-        if let InputSpec::File(p) = spec {
-            slots.push(i);
-            paths.push(p.clone());
-        }
-    }
     // Only files of one set move, within the slots that set occupies;
     // unrelated files keep the order given.
-    let mut by_set: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
-    for (idx, p) in paths.iter().enumerate() {
-        by_set.entry(rotation_key(p).0).or_default().push(idx);
-    }
-    let mut result = paths.clone();
-    for members in by_set.values() {
-        let mut sorted = members.clone();
-        sorted.sort_by_key(|&i| rotation_key(&paths[i]));
-        for (slot, src) in members.iter().zip(sorted) {
-            result[*slot] = paths[src].clone();
+    let mut sets: std::collections::BTreeMap<String, Vec<(usize, PathBuf)>> = std::collections::BTreeMap::new();
+    for (slot, spec) in inputs.iter().enumerate() {
+        if let InputSpec::File(p) = spec {
+            sets.entry(rotation_key(p).0).or_default().push((slot, p.clone()));
         }
     }
-    for (slot, p) in slots.into_iter().zip(result) {
-        inputs[slot] = InputSpec::File(p);
+    for members in sets.into_values() {
+        let mut sorted: Vec<PathBuf> = members.iter().map(|(_, p)| p.clone()).collect();
+        sort_rotated(&mut sorted);
+        for ((slot, _), p) in members.into_iter().zip(sorted) {
+            inputs[slot] = InputSpec::File(p);
+        }
     }
 }
 

@@ -175,83 +175,78 @@ pub fn page(w: Words<'_>, code: AnyCode) -> CodePage {
 fn basic_page(w: Words<'_>, b: BasicCode) -> CodePage {
     let l = w.l;
     let (class_name, class_meaning, action) = w.class(b.class());
-    let (area, area_meaning) = match w.category(b) {
+    let area = match w.category(b) {
         Some((name, meaning)) => (format!("x{}z {name}", b.category()), meaning.to_string()),
         None => (format!("x{}z {}", b.category(), l.t("no_category")), l.t("bad_category_meaning").to_string()),
     };
+    let known = w.basic_text(b).zip(w.k.basic(b)).map(|(text, info)| (text, info.rfc.clone(), info.enhanced.clone()));
     let code = b.to_string();
-    let common = |title: String, [description, when, fix]: [String; 3], source: String, pairs: Vec<String>| CodePage {
-        code: code.clone(),
-        class: b.class(),
-        class_name: format!("{}xx {class_name}", b.class().digit()),
-        area: area.clone(),
-        area_meaning: area_meaning.clone(),
-        registered: w.k.basic(b).is_some(),
-        title,
-        description,
-        when,
-        fix,
-        source,
-        pairs,
-        class_action: action.to_string(),
+    let unregistered = || {
+        let args = [("code", code.as_str()), ("class", l.class_label(b.class())), ("meaning", class_meaning)];
+        [
+            l.f("unregistered_basic_description", &args),
+            l.t("unregistered_basic_when").to_string(),
+            "RFC 5321 §4.2".into(),
+        ]
     };
-    match (w.basic_text(b), w.k.basic(b)) {
-        (Some([title, description, when, fix]), Some(info)) => common(
-            title.to_string(),
-            [description.to_string(), when.to_string(), fix.to_string()],
-            info.rfc.clone(),
-            info.enhanced.clone(),
-        ),
-        _ => common(
-            w.title(AnyCode::Basic(b)),
-            [
-                l.f(
-                    "unregistered_basic_description",
-                    &[("code", &code), ("class", l.class_label(b.class())), ("meaning", class_meaning)],
-                ),
-                l.t("unregistered_basic_when").to_string(),
-                l.f("unregistered_fix", &[("action", action)]),
-            ],
-            "RFC 5321 §4.2".to_string(),
-            Vec::new(),
-        ),
-    }
+    let class_name = format!("{}xx {class_name}", b.class().digit());
+    assemble(w, AnyCode::Basic(b), class_name, area, action, known, unregistered)
 }
 
 fn enhanced_page(w: Words<'_>, e: EnhancedCode) -> CodePage {
     let l = w.l;
     let (class_name, class_meaning) = w.enhanced_class(e);
     let (_, _, action) = w.class(e.class());
-    let (area, area_meaning) = match w.subject(e) {
+    let area = match w.subject(e) {
         Some((name, meaning, who)) => (format!("X.{}.X {name}", e.subject()), format!("{meaning} {who}")),
         None => (format!("X.{}.X {}", e.subject(), l.t("no_subject")), l.t("bad_subject_meaning").to_string()),
     };
+    let known = w
+        .enhanced_text(e)
+        .zip(w.k.enhanced(e))
+        .map(|(text, info)| (text, info.rfc.clone(), info.basic.iter().map(u16::to_string).collect()));
     let code = e.to_string();
-    let (title, [description, when, fix], source, pairs) = match (w.enhanced_text(e), w.k.enhanced(e)) {
-        (Some([title, description, when, fix]), Some(info)) => (
-            title.to_string(),
-            [description.to_string(), when.to_string(), fix.to_string()],
-            info.rfc.clone(),
-            info.basic.iter().map(u16::to_string).collect(),
-        ),
-        _ => (
-            w.title(AnyCode::Enhanced(e)),
-            [
-                l.f("unregistered_enhanced_description", &[("code", &code), ("meaning", class_meaning)]),
-                l.t("unregistered_enhanced_when").to_string(),
-                l.f("unregistered_fix", &[("action", action)]),
-            ],
-            "RFC 3463 §2".to_string(),
-            Vec::new(),
-        ),
+    let unregistered = || {
+        let args = [("code", code.as_str()), ("meaning", class_meaning)];
+        [
+            l.f("unregistered_enhanced_description", &args),
+            l.t("unregistered_enhanced_when").to_string(),
+            "RFC 3463 §2".into(),
+        ]
+    };
+    let class_name = format!("{}.X.X {class_name}", e.class_digit());
+    assemble(w, AnyCode::Enhanced(e), class_name, area, action, known, unregistered)
+}
+
+/// A page from its parts: the registered texts (`[title, description,
+/// when, fix]`, source, pairs) when the code is known, else the class-only
+/// explanation `unregistered` gives (`[description, when, source]`).
+fn assemble(
+    w: Words<'_>,
+    code: AnyCode,
+    class_name: String,
+    (area, area_meaning): (String, String),
+    action: &str,
+    known: Option<([&str; 4], String, Vec<String>)>,
+    unregistered: impl FnOnce() -> [String; 3],
+) -> CodePage {
+    let registered = known.is_some();
+    let (title, description, when, fix, source, pairs) = match known {
+        Some(([title, description, when, fix], source, pairs)) => {
+            (title.to_string(), description.to_string(), when.to_string(), fix.to_string(), source, pairs)
+        }
+        None => {
+            let [description, when, source] = unregistered();
+            (w.title(code), description, when, w.l.f("unregistered_fix", &[("action", action)]), source, Vec::new())
+        }
     };
     CodePage {
-        registered: w.k.enhanced(e).is_some(),
-        code,
-        class: e.class(),
-        class_name: format!("{}.X.X {class_name}", e.class_digit()),
+        code: code.to_string(),
+        class: code.class(),
+        class_name,
         area,
         area_meaning,
+        registered,
         title,
         description,
         when,

@@ -41,18 +41,15 @@ fn names(list: &[(Untrusted, u64)]) -> Value {
 }
 
 fn page(p: &CodePage) -> Map<String, Value> {
-    let v = json!({
-        "class_name": p.class_name,
-        "category": p.area,
-        "description": p.description,
-        "when": p.when,
-        "fix": p.fix,
-        "source": p.source,
-    });
-    match v {
-        Value::Object(m) => m,
-        _ => unreachable!("json! of an object literal"),
-    }
+    let fields = [
+        ("class_name", &p.class_name),
+        ("category", &p.area),
+        ("description", &p.description),
+        ("when", &p.when),
+        ("fix", &p.fix),
+        ("source", &p.source),
+    ];
+    fields.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect()
 }
 
 fn section(s: &CodeSection) -> Value {

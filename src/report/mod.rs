@@ -189,15 +189,14 @@ impl Report {
             .collect();
         let classified = rules.classify(summary);
         let c = &classified;
-        let providers = provider_rows(summary, c, k, rules, |_| true);
+        let providers = provider_rows(summary, c, k, rules);
         let sections = failing
             .iter()
             .take(opts.top)
             .map(|(key, _)| {
-                let mut s = section(summary, k, *key, coded_events, opts.top);
-                s.reasons = reason_names(c, k, rules, *key);
-                s.providers = provider_rows(summary, c, k, rules, |code| code == *key);
-                s
+                let own_providers = providers.iter().filter(|p| p.code == any(*key)).cloned().collect();
+                let reasons = reason_names(c, k, rules, *key);
+                section(summary, k, *key, coded_events, opts.top, reasons, own_providers)
             })
             .collect();
         let leading = |class: Class| {
@@ -310,15 +309,8 @@ fn reason_names(c: &Classified, k: Words<'_>, rules: &Rules, key: CodeKey) -> Ve
 }
 
 /// Failures per provider and code, with the provider's own explanation.
-fn provider_rows(
-    summary: &Summary,
-    c: &Classified,
-    k: Words<'_>,
-    rules: &Rules,
-    keep: impl Fn(CodeKey) -> bool,
-) -> Vec<ProviderRow> {
-    let counts = c.providers.iter().filter(|((_, c), _)| keep(*c)).map(|(key, n)| (*key, *n));
-    top_n(counts, usize::MAX)
+fn provider_rows(summary: &Summary, c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ProviderRow> {
+    top_n(c.providers.iter().map(|(key, n)| (*key, *n)), usize::MAX)
         .into_iter()
         .filter_map(|((p, key), count)| {
             let provider = rules.providers.get(usize::from(p))?;
@@ -371,7 +363,15 @@ fn row(k: Words<'_>, code: AnyCode, count: u64, total: u64) -> CodeRow {
     }
 }
 
-fn section(summary: &Summary, k: Words<'_>, key: CodeKey, total: u64, top: usize) -> CodeSection {
+fn section(
+    summary: &Summary,
+    k: Words<'_>,
+    key: CodeKey,
+    total: u64,
+    top: usize,
+    reasons: Vec<(String, u64)>,
+    providers: Vec<ProviderRow>,
+) -> CodeSection {
     let d = &summary.details[&key];
     let code = any(key);
     let paired = top_n(d.enhanced.iter().map(|(e, n)| (*e, *n)), top.max(3))
@@ -396,8 +396,8 @@ fn section(summary: &Summary, k: Words<'_>, key: CodeKey, total: u64, top: usize
         remotes: names(&d.remotes),
         distinct_domains: d.domains.len(),
         distinct_remotes: d.remotes.len(),
-        reasons: Vec::new(),
-        providers: Vec::new(),
+        reasons,
+        providers,
         other_domains: d.other_domains,
         other_remotes: d.other_remotes,
         samples: d.samples.texts().map(|t| Untrusted(t.to_string())).collect(),

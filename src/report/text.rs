@@ -237,11 +237,19 @@ fn reasons(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
 
 /// Text wrapped at the width, every line indented.
 fn indented(w: &mut dyn Write, text: &str) -> io::Result<()> {
-    let indent = 6;
+    wrapped(w, "      ", "      ", text)
+}
+
+/// Text wrapped at the width; the first line starts with `first`, the
+/// others with `rest`, which is as wide.
+fn wrapped(w: &mut dyn Write, first: &str, rest: &str, text: &str) -> io::Result<()> {
+    let indent = first.chars().count();
+    let mut prefix = first;
     let mut line = String::new();
     for word in text.split_whitespace() {
         if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
-            writeln!(w, "{}{line}", " ".repeat(indent))?;
+            writeln!(w, "{prefix}{line}")?;
+            prefix = rest;
             line.clear();
         }
         if !line.is_empty() {
@@ -250,7 +258,7 @@ fn indented(w: &mut dyn Write, text: &str) -> io::Result<()> {
         line.push_str(word);
     }
     if !line.is_empty() {
-        writeln!(w, "{}{line}", " ".repeat(indent))?;
+        writeln!(w, "{prefix}{line}")?;
     }
     Ok(())
 }
@@ -381,25 +389,7 @@ fn differences(w: &mut dyn Write, c: &Contrast) -> io::Result<()> {
 
 /// `    - text`, wrapped with the continuation lines under the text.
 fn bullet(w: &mut dyn Write, text: &str) -> io::Result<()> {
-    let mut first = true;
-    let mut line = String::new();
-    let flush =
-        |w: &mut dyn Write, line: &str, first: bool| writeln!(w, "    {} {line}", if first { "-" } else { " " });
-    for word in text.split_whitespace() {
-        if !line.is_empty() && 6 + line.chars().count() + 1 + word.chars().count() > WIDTH {
-            flush(w, &line, first)?;
-            first = false;
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        flush(w, &line, first)?;
-    }
-    Ok(())
+    wrapped(w, "    - ", "      ", text)
 }
 
 /// Events per hour and class; per day when the log spans more than two days.
