@@ -427,7 +427,7 @@ fn add_arrays(a: &mut [u64], b: &[u64]) {
     }
 }
 
-fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>) {
+pub fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>) {
     for (k, v) in b {
         *a.entry(k.clone()).or_default() += v;
     }

@@ -4,7 +4,7 @@
 use memchr::memchr_iter;
 
 use crate::aggregate::Summary;
-use crate::formats::{ParseContext, parse_line};
+use crate::formats::{ParseContext, StampCache, parse_line_cached};
 
 /// Counts every line of `chunk` (whole lines; the last may lack its `\n`).
 pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
@@ -13,11 +13,12 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     let all_utf8 = std::str::from_utf8(chunk).is_ok();
     summary.lines.bytes += chunk.len() as u64;
     let mut start = 0;
+    let mut stamps = StampCache::default();
     let mut scan_line = |line: &[u8]| {
         if !all_utf8 && std::str::from_utf8(line).is_err() {
             summary.lines.invalid_utf8 += 1;
         }
-        let parsed = parse_line(line, ctx);
+        let parsed = parse_line_cached(line, ctx, &mut stamps);
         if let (Some((start, end)), Some(t)) = (ctx.window, parsed.time)
             && (t < start || t >= end)
         {

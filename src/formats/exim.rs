@@ -13,6 +13,8 @@
 use super::Parsed;
 use super::bytes::{find, find_iter};
 use super::reply::{dsn_field, find_reply};
+use super::stamp::StampCache;
+use super::syslog::date_time;
 use crate::event::{Event, Stage, Status};
 use crate::time::LogTime;
 
@@ -20,15 +22,19 @@ use crate::time::LogTime;
 /// time as written, the UTC offset in seconds when the stamp states one
 /// (`log_timezone`), and the rest of the line.
 pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
-    if line.len() < 20 || line[4] != b'-' || line[7] != b'-' || line[10] != b' ' || line[13] != b':' || line[16] != b':'
-    {
+    native_prefix_cached(line, &mut StampCache::default())
+}
+
+/// [`native_prefix`], remembering the last stamp in `stamps`.
+pub fn native_prefix_cached<'a>(
+    line: &'a [u8],
+    stamps: &mut StampCache,
+) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
+    let stamp = line.first_chunk::<19>()?;
+    if line.len() < 20 || stamp[10] != b' ' {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        line[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let time = stamps.iso(stamp, date_time)?;
     let mut i = 19;
     if line.get(i) == Some(&b'.') {
         i += 1 + line[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -57,7 +63,6 @@ pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8]
     {
         i += close + 2;
     }
-    let time = LogTime::from_parts(y as i32, mo as u8, d as u8, h as u8, mi as u8, s as u8);
     Some((time, offset, &line[i..]))
 }
 

@@ -7,7 +7,10 @@ pub mod exim;
 pub mod postfix;
 pub mod reply;
 pub mod sendmail;
+mod stamp;
 pub mod syslog;
+
+pub use stamp::StampCache;
 
 use crate::event::{Event, Mta};
 use crate::time::{LogTime, YearResolver};
@@ -72,13 +75,18 @@ pub struct ParsedLine<'a> {
 /// MTA is found per line: Exim's native stamp, else the syslog program name;
 /// lines with neither are read as Postfix messages (or as `--mta` says).
 pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
+    parse_line_cached(line, ctx, &mut StampCache::default())
+}
+
+/// [`parse_line`] for a run of lines, remembering the last stamp in `stamps`.
+pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.iter().all(u8::is_ascii_whitespace) {
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
-    let (time, mta, message) = if let Some((time, offset, rest)) = exim::native_prefix(line) {
+    let (time, mta, message) = if let Some((time, offset, rest)) = exim::native_prefix_cached(line, stamps) {
         (ctx.on_local_clock(time, offset), Some(Mta::Exim), rest)
-    } else if let Some(p) = syslog::parse(line, &ctx.years) {
+    } else if let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) {
         let time = ctx.on_local_clock(p.time, p.offset);
         match program_mta(p.program) {
             Some(mta) => (time, Some(mta), p.message),

@@ -5,6 +5,7 @@
 //! is skipped. The RFC 3339 wall clock is kept as written; its offset is
 //! validated but not applied, so both forms count hours alike.
 
+use super::stamp::StampCache;
 use crate::time::{LogTime, YearResolver};
 
 /// A parsed prefix; `message` is everything after `prog[pid]: `.
@@ -22,12 +23,17 @@ pub struct Prefix<'a> {
 /// Parses the prefix, or returns `None` when the line does not start with a
 /// syslog time stamp.
 pub fn parse<'a>(line: &'a [u8], years: &YearResolver) -> Option<Prefix<'a>> {
+    parse_cached(line, years, &mut StampCache::default())
+}
+
+/// [`parse`], remembering the last stamp in `stamps`.
+pub fn parse_cached<'a>(line: &'a [u8], years: &YearResolver, stamps: &mut StampCache) -> Option<Prefix<'a>> {
     let line = skip_priority(line);
     let (time, offset, rest) = match line.first()? {
-        b'0'..=b'9' => rfc3339(line)?,
+        b'0'..=b'9' => rfc3339(line, stamps)?,
         _ => {
-            let (time, rest) = classic(line, years)?;
-            (time, None, rest)
+            let (time, len) = stamps.classic(line, |l| classic(l, years))?;
+            (time, None, &line[len..])
         }
     };
     let (host, rest) = split_word(rest)?;
@@ -69,8 +75,9 @@ fn clock(b: &[u8]) -> Option<(u8, u8, u8)> {
     Some((digits2(&b[0..2])?, digits2(&b[3..5])?, digits2(&b[6..8])?))
 }
 
-/// `Mmm dd hh:mm:ss ` / `Mmm  d hh:mm:ss ` / `Mmm d hh:mm:ss `.
-fn classic<'a>(line: &'a [u8], years: &YearResolver) -> Option<(Option<LogTime>, &'a [u8])> {
+/// `Mmm dd hh:mm:ss ` / `Mmm  d hh:mm:ss ` / `Mmm d hh:mm:ss `: the time
+/// and the length of the stamp with its space. Reads at most 16 bytes.
+fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)> {
     let month = month_number(line.get(..3)?)?;
     if line.get(3) != Some(&b' ') {
         return None;
@@ -95,18 +102,16 @@ fn classic<'a>(line: &'a [u8], years: &YearResolver) -> Option<(Option<LogTime>,
         return None;
     }
     let time = LogTime::from_parts(years.year(month), month, day, h, m, s);
-    Some((time, &line[end + 1..]))
+    Some((time, end + 1))
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm) `.
-fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
-    if line.len() < 20 || line[4] != b'-' || line[7] != b'-' || !matches!(line[10], b'T' | b't') {
+fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
+    let stamp = line.first_chunk::<19>()?;
+    if line.len() < 20 || !matches!(stamp[10], b'T' | b't') {
         return None;
     }
-    let year = line[..4].iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))?;
-    let month = digits2(&line[5..7])?;
-    let day = digits2(&line[8..10])?;
-    let (h, m, s) = clock(&line[11..])?;
+    let time = stamps.iso(stamp, date_time)?;
     let mut i = 19;
     if line.get(i) == Some(&b'.') {
         i += 1;
@@ -136,7 +141,20 @@ fn rfc3339(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
     if line.get(i) != Some(&b' ') {
         return None;
     }
-    Some((LogTime::from_parts(year, month, day, h, m, s), Some(offset), &line[i + 1..]))
+    Some((time, Some(offset), &line[i + 1..]))
+}
+
+/// `YYYY-MM-DD?hh:mm:ss` with any separator between date and clock:
+/// `None` when the digits are not there, `Some(None)` for an impossible date.
+pub fn date_time(b: &[u8; 19]) -> Option<Option<LogTime>> {
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = b[..4].iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))?;
+    let month = digits2(&b[5..7])?;
+    let day = digits2(&b[8..10])?;
+    let (h, m, s) = clock(&b[11..])?;
+    Some(LogTime::from_parts(year, month, day, h, m, s))
 }
 
 fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {

@@ -1,0 +1,78 @@
+//! Remembers the last time stamp parsed. Consecutive lines of a busy log
+//! mostly share their second, so a comparison of a few bytes replaces the
+//! parse and the calendar arithmetic for nearly every line.
+
+use crate::time::LogTime;
+
+/// Results keyed by the exact bytes they were parsed from: a hit returns
+/// what parsing those bytes again would return.
+#[derive(Clone, Debug, Default)]
+pub struct StampCache {
+    /// A classic syslog stamp never reads past its 16th byte
+    /// (`Mmm dd hh:mm:ss `), so those bytes decide the time and its length.
+    classic: Option<([u8; 16], Option<LogTime>, usize)>,
+    /// `YYYY-MM-DD?hh:mm:ss` (RFC 3339 and Exim), before any fraction or zone.
+    iso: Option<([u8; 19], Option<Option<LogTime>>)>,
+}
+
+impl StampCache {
+    /// The classic stamp at the start of `line`, parsed by `parse` on a miss.
+    pub fn classic(
+        &mut self,
+        line: &[u8],
+        parse: impl FnOnce(&[u8]) -> Option<(Option<LogTime>, usize)>,
+    ) -> Option<(Option<LogTime>, usize)> {
+        let Some(key) = line.first_chunk::<16>() else {
+            return parse(line);
+        };
+        if let Some((k, time, len)) = &self.classic
+            && k == key
+        {
+            return Some((*time, *len));
+        }
+        let (time, len) = parse(line)?;
+        self.classic = Some((*key, time, len));
+        Some((time, len))
+    }
+
+    /// The 19-byte date and clock `stamp` read by `parse` on a miss: `None`
+    /// when it is not one, `Some(None)` when it is but names no real time.
+    pub fn iso(
+        &mut self,
+        stamp: &[u8; 19],
+        parse: impl FnOnce(&[u8; 19]) -> Option<Option<LogTime>>,
+    ) -> Option<Option<LogTime>> {
+        if let Some((k, time)) = &self.iso
+            && k == stamp
+        {
+            return *time;
+        }
+        let time = parse(stamp);
+        self.iso = Some((*stamp, time));
+        time
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_only_on_equal_bytes() {
+        let mut c = StampCache::default();
+        let mut calls = 0;
+        let mut parse = |line: &[u8]| {
+            calls += 1;
+            Some((LogTime::from_parts(2026, 11, 23, 0, 0, line[0] - b'0'), 15))
+        };
+        let a = c.classic(b"1 line one that is long", &mut parse);
+        assert_eq!(c.classic(b"1 line one that is long too", &mut parse), a);
+        let b = c.classic(b"2 line two that is long", &mut parse);
+        assert_ne!(a, b);
+        assert_eq!(c.classic(b"short", &mut parse).map(|x| x.1), Some(15));
+        assert_eq!(calls, 3);
+        let t = c.iso(b"2026-11-23 04:58:29", |_| Some(LogTime::from_parts(2026, 11, 23, 4, 58, 29)));
+        assert_eq!(c.iso(b"2026-11-23 04:58:29", |_| None), t);
+        assert_eq!(c.iso(b"2026-11-23 04:58:30", |_| None), None);
+    }
+}
