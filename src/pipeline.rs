@@ -96,7 +96,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
                 let mut s = Summary::default();
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
                     scan_work(&w, &mut s);
-                    pool.put(w.chunk.data);
+                    pool.put(w.chunk.into_buffer());
                 }
                 if let Ok(mut p) = partials.lock() {
                     p.push(s);
@@ -115,7 +115,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
 }
 
 fn scan_work(w: &Work, s: &mut Summary) {
-    scan_chunk(&w.chunk.data, &w.ctx, s);
+    scan_chunk(w.chunk.bytes(), &w.ctx, s);
     s.lines.read += w.chunk.oversized;
     s.lines.unrecognized += w.chunk.oversized;
     s.lines.oversized += w.chunk.oversized;

@@ -10,7 +10,7 @@ use crate::formats::{ParseContext, StampCache, parse_line_cached};
 pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     // Checking the whole chunk once is far cheaper than line by line; only
     // a chunk with invalid UTF-8 somewhere is checked per line.
-    let all_utf8 = std::str::from_utf8(chunk).is_ok();
+    let all_utf8 = simdutf8::basic::from_utf8(chunk).is_ok();
     summary.lines.bytes += chunk.len() as u64;
     let mut start = 0;
     let mut stamps = StampCache::default();

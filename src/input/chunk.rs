@@ -4,7 +4,8 @@
 //! points depend only on the input and the target, never on how `read`
 //! happened to return data. A line longer than [`LINE_CAP`] is never
 //! buffered whole: it is counted as oversized and skipped up to its `\n`.
-//! Buffers come from a shared pool and go back to it after scanning.
+//! Buffers come from a shared pool and go back to it after scanning; they
+//! stay initialised between uses, so reading into one never zeroes it first.
 
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
@@ -27,11 +28,14 @@ impl BufferPool {
     // only hold memory.
     const KEEP: usize = 8;
 
-    fn get(&self, capacity: usize) -> Vec<u8> {
+    /// A buffer of at least `len` initialised bytes (zeroed only when new
+    /// or grown).
+    fn get(&self, len: usize) -> Vec<u8> {
         let buf = self.free.lock().ok().and_then(|mut f| f.pop());
         let mut buf = buf.unwrap_or_default();
-        buf.clear();
-        buf.reserve(capacity);
+        if buf.len() < len {
+            buf.resize(len, 0);
+        }
         buf
     }
 
@@ -49,14 +53,29 @@ impl BufferPool {
 /// before it.
 #[derive(Debug, Default)]
 pub struct Chunk {
-    pub data: Vec<u8>,
+    /// A pool buffer whose first `len` bytes are the lines.
+    buffer: Vec<u8>,
+    len: usize,
     pub oversized: u64,
     pub oversized_bytes: u64,
 }
 
+impl Chunk {
+    pub fn bytes(&self) -> &[u8] {
+        &self.buffer[..self.len]
+    }
+
+    /// The buffer, to give back to the pool.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buffer
+    }
+}
+
 pub struct ChunkReader<R> {
     inner: R,
+    /// Bytes read but not yet handed out are `carry[..filled]`.
     carry: Vec<u8>,
+    filled: usize,
     target: usize,
     skipping: bool,
     oversized: u64,
@@ -75,6 +94,7 @@ impl<R: Read> ChunkReader<R> {
         ChunkReader {
             inner,
             carry,
+            filled: 0,
             target,
             skipping: false,
             oversized: 0,
@@ -92,45 +112,57 @@ impl<R: Read> ChunkReader<R> {
 
     /// Moves `carry[..cut]` out as a chunk; the rest stays.
     fn take(&mut self, cut: usize) -> Chunk {
-        let mut next = self.pool.get(Self::capacity_for(self.target));
-        next.extend_from_slice(&self.carry[cut..]);
-        self.carry.truncate(cut);
-        let data = std::mem::replace(&mut self.carry, next);
+        let rest = self.filled - cut;
+        let mut next = self.pool.get(Self::capacity_for(self.target).max(rest));
+        next[..rest].copy_from_slice(&self.carry[cut..self.filled]);
+        self.filled = rest;
         Chunk {
-            data,
+            buffer: std::mem::replace(&mut self.carry, next),
+            len: cut,
             oversized: std::mem::take(&mut self.oversized),
             oversized_bytes: std::mem::take(&mut self.oversized_bytes),
         }
     }
 
     fn fill(&mut self) {
-        let before = self.carry.len();
+        let before = self.filled;
         // Never read past the point where the unfinished line would exceed
         // the cap, so every line over it is seen before its `\n` arrives.
-        let partial = before - memrchr(b'\n', &self.carry).map_or(0, |i| i + 1);
+        let partial = before - memrchr(b'\n', &self.carry[..before]).map_or(0, |i| i + 1);
         let room = (LINE_CAP + 1).saturating_sub(partial).max(1);
         let want = self.target.saturating_sub(before).max(64 << 10).min(room);
-        let res = (&mut self.inner).take(want as u64).read_to_end(&mut self.carry);
-        let n = self.carry.len() - before;
-        self.bytes_read += n as u64;
-        match res {
-            Ok(0) => self.eof = true,
-            Ok(_) => {}
-            Err(e) => {
-                self.eof = true;
-                self.error = Some(e);
+        let end = before + want;
+        if self.carry.len() < end {
+            self.carry.resize(end, 0);
+        }
+        while self.filled < end {
+            match self.inner.read(&mut self.carry[self.filled..end]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some(e);
+                    break;
+                }
             }
         }
+        let n = self.filled - before;
+        self.bytes_read += n as u64;
         if self.skipping && n > 0 {
-            match memchr(b'\n', &self.carry[before..]) {
+            match memchr(b'\n', &self.carry[before..self.filled]) {
                 Some(i) => {
                     self.oversized_bytes += i as u64 + 1;
-                    self.carry.drain(before..=before + i);
+                    self.carry.copy_within(before + i + 1..self.filled, before);
+                    self.filled -= i + 1;
                     self.skipping = false;
                 }
                 None => {
                     self.oversized_bytes += n as u64;
-                    self.carry.truncate(before);
+                    self.filled = before;
                 }
             }
         }
@@ -140,16 +172,17 @@ impl<R: Read> ChunkReader<R> {
     /// read before it is returned first, then the error.
     pub fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
         loop {
-            if self.carry.len() >= self.target
-                && let Some(i) = memchr(b'\n', &self.carry[self.target - 1..])
+            let data = &self.carry[..self.filled];
+            if data.len() >= self.target
+                && let Some(i) = memchr(b'\n', &data[self.target - 1..])
             {
                 return Ok(Some(self.take(self.target + i)));
             }
-            let line_start = memrchr(b'\n', &self.carry).map_or(0, |i| i + 1);
-            if self.carry.len() - line_start > LINE_CAP {
+            let line_start = memrchr(b'\n', data).map_or(0, |i| i + 1);
+            if data.len() - line_start > LINE_CAP {
                 self.oversized += 1;
-                self.oversized_bytes += (self.carry.len() - line_start) as u64;
-                self.carry.truncate(line_start);
+                self.oversized_bytes += (data.len() - line_start) as u64;
+                self.filled = line_start;
                 self.skipping = true;
                 if line_start > 0 {
                     return Ok(Some(self.take(line_start)));
@@ -159,9 +192,8 @@ impl<R: Read> ChunkReader<R> {
             if self.eof {
                 // A line cut off by the end of the input was skipped whole.
                 self.skipping = false;
-                if !self.carry.is_empty() || self.oversized > 0 {
-                    let all = self.carry.len();
-                    return Ok(Some(self.take(all)));
+                if self.filled > 0 || self.oversized > 0 {
+                    return Ok(Some(self.take(self.filled)));
                 }
                 return match self.error.take() {
                     Some(e) => Err(e),
@@ -195,8 +227,8 @@ mod tests {
         let (mut out, mut over) = (Vec::new(), 0);
         while let Some(c) = r.next_chunk().unwrap() {
             over += c.oversized;
-            if !c.data.is_empty() {
-                out.push(c.data);
+            if !c.bytes().is_empty() {
+                out.push(c.bytes().to_vec());
             }
         }
         (out, over)
@@ -239,7 +271,7 @@ mod tests {
             }
         }
         let mut r = ChunkReader::new(Fails(false), 1 << 20, BufferPool::default());
-        assert_eq!(r.next_chunk().unwrap().unwrap().data, b"a\nb\npar");
+        assert_eq!(r.next_chunk().unwrap().unwrap().bytes(), b"a\nb\npar");
         assert_eq!(r.next_chunk().unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
         assert!(r.next_chunk().unwrap().is_none());
     }
