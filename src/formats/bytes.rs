@@ -47,8 +47,44 @@ macro_rules! find_field {
 
 pub(crate) use {find, find_field, find_iter, finder, rfind};
 
+/// Offset of the first `byte` in the first 24 bytes of `b`. Eight bytes
+/// are tested at a time without a branch per byte, which matters where
+/// the answer is at a different place on every line.
+pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
+    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let Some(head) = b.first_chunk::<24>() else {
+        return b.iter().take(24).position(|&c| c == byte);
+    };
+    for (k, word) in head.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ u64::from_ne_bytes([byte; 8]);
+        // The high bit of each byte of `hits` is set exactly where `x` is zero.
+        let hits = !(((x & LOW).wrapping_add(LOW)) | x | LOW);
+        if hits != 0 {
+            return Some(k * 8 + hits.trailing_zeros() as usize / 8);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+    use super::position_in_24;
+
+    #[test]
+    fn positions_in_head() {
+        for len in 0..40 {
+            for at in 0..len {
+                let mut b = vec![b'a'; len];
+                b[at] = b':';
+                if at + 1 < len {
+                    b[at + 1] = b':';
+                }
+                b.iter_mut().skip(at + 2).for_each(|c| *c = 0x3a ^ 0x80);
+                assert_eq!(position_in_24(&b, b':'), (at < 24).then_some(at), "{len} {at}");
+            }
+        }
+        assert_eq!(position_in_24(&[0xba, 0x3b, 0x39, 0x00, 0xff], b':'), None);
+    }
     #[test]
     fn finds_literals() {
         let long = "x".repeat(600) + "needle" + &"y".repeat(10) + "needle";

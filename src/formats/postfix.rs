@@ -16,7 +16,7 @@
 //! here still counts when it carries an anchored code.
 
 use super::Parsed;
-use super::bytes::{find, find_field, rfind};
+use super::bytes::{find, find_field, position_in_24, rfind};
 use super::reply::{dsn_field, find_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -183,7 +183,7 @@ static ID_CHAR: [u8; 256] = {
 pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
     // Most lines are rejected by looking for the `: ` alone; only a
     // candidate id is classified byte by byte.
-    let Some(n) = msg[..msg.len().min(24)].iter().position(|&c| c == b':') else {
+    let Some(n) = position_in_24(msg, b':') else {
         return (&[], msg);
     };
     if n < 5 || msg.get(n + 1) != Some(&b' ') {

@@ -159,7 +159,7 @@ pub fn date_time(b: &[u8; 19]) -> Option<Option<LogTime>> {
 
 fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
     // Host names are short: a plain loop beats a memchr call here.
-    let end = memchr::memchr(b' ', b)?;
+    let end = b.iter().position(|&c| c == b' ')?;
     (end > 0).then(|| (&b[..end], &b[end + 1..]))
 }
 
