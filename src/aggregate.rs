@@ -75,13 +75,23 @@ impl FailureShape {
 fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = SAMPLE_HASH.build_hasher();
-    for token in text[..text.len().min(SHAPE_TEXT_MAX)].split(|&c| c == b' ') {
-        if token.iter().filter(|c| c.is_ascii_digit()).count() >= 3 {
-            continue;
+    // One pass over the bytes: each token's digits and first `@` are
+    // noted on the way to the space that ends it.
+    let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
+    let (mut start, mut digits, mut at) = (0, 0, None);
+    for (i, &c) in text.iter().chain(std::iter::once(&b' ')).enumerate() {
+        match c {
+            b' ' => {
+                if digits < 3 {
+                    h.write(&text[at.unwrap_or(start)..i]);
+                    h.write_u8(b' ');
+                }
+                (start, digits, at) = (i + 1, 0, None);
+            }
+            b'0'..=b'9' => digits += 1,
+            b'@' if at.is_none() => at = Some(i),
+            _ => {}
         }
-        let token = memchr::memchr(b'@', token).map_or(token, |at| &token[at..]);
-        h.write(token);
-        h.write_u8(b' ');
     }
     // Host names can name a provider, which their last two labels show
     // (`google.com`, `outlook.com`); bare addresses only split shapes.
@@ -93,6 +103,7 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     }
     h.finish()
 }
+
 /// Longest reply text kept in an example.
 const SAMPLE_MAX_BYTES: usize = 400;
 
@@ -343,7 +354,7 @@ impl Summary {
                 None => self.overflow += 1,
             }
         }
-        if !self.details.contains_key(&key) && self.details.len() >= DISTINCT_CODES {
+        if self.details.len() >= DISTINCT_CODES && !self.details.contains_key(&key) {
             self.overflow += 1;
             return;
         }
