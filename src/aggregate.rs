@@ -15,6 +15,10 @@ use crate::time::LogTime;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A host or domain name as a map key. Most names fit inline, so a lookup
+/// compares bytes in the table itself instead of chasing a pointer per probe.
+pub type Name = smallvec::SmallVec<[u8; 24]>;
+
 /// How many example replies are kept per code.
 pub const SAMPLES_PER_CODE: usize = 3;
 /// How many unrecognised lines that look like they carry a code are kept.
@@ -219,9 +223,9 @@ pub struct CodeDetail {
     pub statuses: [u64; Status::ALL.len()],
     pub stages: [u64; Stage::ALL.len()],
     /// Recipient domains, lower-cased.
-    pub domains: Map<Box<[u8]>, u64>,
+    pub domains: Map<Name, u64>,
     /// Relays delivered to or clients rejected, lower-cased.
-    pub remotes: Map<Box<[u8]>, u64>,
+    pub remotes: Map<Name, u64>,
     /// Events whose domain or host did not fit under `NAMES_PER_CODE`.
     pub other_domains: u64,
     pub other_remotes: u64,
@@ -478,7 +482,7 @@ fn looks_coded(line: &[u8]) -> bool {
 /// Counts a host or domain name case-insensitively without allocating for
 /// names already seen; returns 1 when the map was full and the name new.
 /// Names longer than any DNS name are not counted.
-fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) -> u64 {
+fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8]) -> u64 {
     if name.is_empty() || name.len() > 255 {
         return 0;
     }
@@ -499,7 +503,7 @@ fn count_lowercase(map: &mut Map<Box<[u8]>, u64>, name: &[u8]) -> u64 {
         Some(n) => *n += 1,
         None if full => return 1,
         None => {
-            map.insert(Box::from(key), 1);
+            map.insert(Name::from_slice(key), 1);
         }
     }
     0

@@ -220,7 +220,7 @@ impl Report {
         let mut domain_codes: Vec<(Box<[u8]>, AnyCode, u64)> = summary
             .details
             .iter()
-            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (name.clone(), any(*key), *n)))
+            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (Box::from(&name[..]), any(*key), *n)))
             .collect();
         domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
         Report {
@@ -380,10 +380,10 @@ fn section(
         .into_iter()
         .map(|(e, n)| (e.to_string(), k.title(AnyCode::Enhanced(e)), n))
         .collect();
-    let names = |m: &crate::aggregate::Map<Box<[u8]>, u64>| {
-        top_n(m.iter().map(|(name, n)| (name.clone(), *n)), top.clamp(3, 10))
+    let names = |m: &crate::aggregate::Map<crate::aggregate::Name, u64>| {
+        top_n(m.iter().map(|(name, n)| (&name[..], *n)), top.clamp(3, 10))
             .into_iter()
-            .map(|(name, n)| (Untrusted::from_bytes(&name), n))
+            .map(|(name, n)| (Untrusted::from_bytes(name), n))
             .collect()
     };
     let mut stages: Vec<(Stage, u64)> = nonzero(&d.stages, &Stage::ALL);
