@@ -5,6 +5,7 @@
 //! is skipped. The RFC 3339 wall clock is kept as written; its offset is
 //! validated but not applied, so both forms count hours alike.
 
+use super::bytes::position_in_24;
 use super::stamp::StampCache;
 use crate::time::{LogTime, YearResolver};
 
@@ -170,7 +171,7 @@ fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
             let after = &rest[e + 1..];
-            let Some(close) = after.iter().take(24).position(|&c| c == b']') else {
+            let Some(close) = position_in_24(after, b']') else {
                 return (&[], rest);
             };
             match after.get(close + 1..close + 3) {
