@@ -381,11 +381,18 @@ impl Summary {
     }
 
     /// Adds another summary into this one.
-    pub fn merge(mut self, other: Summary) -> Summary {
+    pub fn merge(self, other: Summary) -> Summary {
+        // Adding the smaller summary into the larger copies fewer keys.
+        let (mut big, small) = if self.lines.read >= other.lines.read { (self, other) } else { (other, self) };
+        big.add(&small);
+        big
+    }
+
+    fn add(&mut self, other: &Summary) {
         self.lines.merge(&other.lines);
         add_arrays(&mut self.per_mta, &other.per_mta);
         if self.basic.is_empty() {
-            self.basic = other.basic;
+            self.basic.clone_from(&other.basic);
         } else if !other.basic.is_empty() {
             add_arrays(&mut self.basic, &other.basic);
         }
@@ -423,7 +430,6 @@ impl Summary {
             }
         }
         add_map(&mut self.failures_overflow, &other.failures_overflow);
-        self
     }
 
     /// Events per basic code, skipping codes never seen.

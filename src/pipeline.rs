@@ -108,7 +108,8 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
         .into_inner()
         .map_err(|_| Error::Usage("a worker thread panicked".into()))?
         .into_iter()
-        .fold(Summary::default(), Summary::merge);
+        .reduce(Summary::merge)
+        .unwrap_or_default();
     let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
     progress.finish();
     Ok((summary, statuses))
