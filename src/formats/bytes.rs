@@ -50,6 +50,7 @@ pub(crate) use {find, find_field, find_iter, finder, rfind};
 /// Offset of the first `byte` in the first 24 bytes of `b`. Eight bytes
 /// are tested at a time without a branch per byte, which matters where
 /// the answer is at a different place on every line.
+#[inline]
 pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
     const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
     let Some(head) = b.first_chunk::<24>() else {

@@ -181,6 +181,7 @@ static ID_CHAR: [u8; 256] = {
 /// Splits a leading `QUEUEID: ` or `NOQUEUE: `. Short ids are upper-case hex;
 /// long ids (`enable_long_queue_ids`) are 12 or more letters and digits with
 /// both digits and upper-case letters in them.
+#[inline]
 pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
     // Most lines are rejected by looking for the `: ` alone; only a
     // candidate id is classified byte by byte.
