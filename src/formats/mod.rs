@@ -85,7 +85,13 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
     let (time, mta, message) = if let Some((time, offset, rest)) = exim::native_prefix_cached(line, stamps) {
-        (ctx.on_local_clock(time, offset), Some(Mta::Exim), rest)
+        let time = ctx.on_local_clock(time, offset);
+        // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
+        // Exim's own stamp: an MTA's syslog tag after it tells them apart.
+        match syslog::host_and_tag(rest).and_then(|(_, p, m)| program_mta(p).map(|mta| (mta, m))) {
+            Some((mta, message)) => (time, Some(mta), message),
+            None => (time, Some(Mta::Exim), rest),
+        }
     } else if let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) {
         let time = ctx.on_local_clock(p.time, p.offset);
         match program_mta(p.program) {
@@ -127,6 +133,7 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`
 /// and Postfix's admin commands; `exim`, `exim4`; `sendmail`, `sm-mta`,
 /// `sm-msp-queue` and the process titles Sendmail gives itself (`sm-…`).
+#[inline]
 fn program_mta(p: &[u8]) -> Option<Mta> {
     if p.starts_with(b"postfix")
         || matches!(
@@ -161,6 +168,10 @@ mod tests {
         assert_eq!(kind("Nov 23 04:58:29 mx dovecot: imap-login: Login: user=<a>"), LineKind::Foreign);
         assert_eq!(kind("Nov 23 04:58:29 mx -- MARK --"), LineKind::Unrecognized);
         assert_eq!(kind("connect from x[192.0.2.1]"), LineKind::Recognized(Mta::Postfix));
+        assert_eq!(kind("2026-11-23 04:58:29 mx postfix/qmgr[5]: 4F1A2: removed"), LineKind::Recognized(Mta::Postfix));
+        assert_eq!(kind("2026-11-23 04:58:29 mx sm-mta[5]: x: from=<a@b>"), LineKind::Recognized(Mta::Sendmail));
+        assert_eq!(kind("2026-11-23 04:58:29 1tEX5b-000123-AB <= a@b"), LineKind::Recognized(Mta::Exim));
+        assert_eq!(kind("2026-11-23 04:58:29 Start queue run: pid=1"), LineKind::Recognized(Mta::Exim));
         assert_eq!(kind("dane/requiretls"), LineKind::Unrecognized);
         assert_eq!(kind("\u{0}\u{1}garbage 550"), LineKind::Unrecognized);
     }

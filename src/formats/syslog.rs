@@ -1,9 +1,11 @@
 //! The syslog prefix in front of MTA messages: the classic BSD form
 //! `Nov 23 04:58:29 host prog[pid]: ` (RFC 3164; single-digit days padded
 //! with a space) and the RFC 3339 form rsyslog writes by default
-//! `2026-11-23T04:58:29.123456+00:00 host prog[pid]: `. A leading `<PRI>`
-//! is skipped. The RFC 3339 wall clock is kept as written; its offset is
-//! validated but not applied, so both forms count hours alike.
+//! `2026-11-23T04:58:29.123456+00:00 host prog[pid]: ` (also with a
+//! `+0000` zone, as `journalctl -o short-iso` writes), and RFC 5424
+//! (`<PRI>1 stamp host app procid msgid [sd] message`). A leading `<PRI>`
+//! is skipped. The wall clock is returned as written, with the offset the
+//! stamp states; the caller moves it to the reader's clock.
 
 use super::bytes::position_in_24;
 use super::stamp::StampCache;
@@ -31,15 +33,69 @@ pub fn parse<'a>(line: &'a [u8], years: &YearResolver) -> Option<Prefix<'a>> {
 pub fn parse_cached<'a>(line: &'a [u8], years: &YearResolver, stamps: &mut StampCache) -> Option<Prefix<'a>> {
     let line = skip_priority(line);
     let (time, offset, rest) = match line.first()? {
+        b'1'..=b'9' if line.get(1) == Some(&b' ') => return rfc5424(&line[2..], stamps),
         b'0'..=b'9' => rfc3339(line, stamps)?,
         _ => {
             let (time, len) = stamps.classic(line, |l| classic(l, years))?;
             (time, None, &line[len..])
         }
     };
+    let (host, program, message) = host_and_tag(rest)?;
+    Some(Prefix { time, offset, host, program, message })
+}
+
+/// The rest of an RFC 5424 line after `<PRI>1 `:
+/// `TIMESTAMP HOST APP PROCID MSGID STRUCTURED-DATA [MSG]`, each header
+/// field `-` when absent, as rsyslog's `RSYSLOG_SyslogProtocol23Format` writes.
+fn rfc5424<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<Prefix<'a>> {
+    let (time, offset, rest) = match line.strip_prefix(b"- ") {
+        Some(rest) => (None, None, rest),
+        None => rfc3339(line, stamps)?,
+    };
+    let nil = |w: &'a [u8]| if w == b"-" { &[][..] } else { w };
+    let (host, rest) = split_word(rest)?;
+    let (app, rest) = split_word(rest)?;
+    let (_procid, rest) = split_word(rest)?;
+    let (_msgid, rest) = split_word(rest)?;
+    let message = skip_structured_data(rest)?;
+    let message = message.strip_prefix("\u{feff}".as_bytes()).unwrap_or(message);
+    Some(Prefix { time, offset, host: nil(host), program: nil(app), message })
+}
+
+/// Skips `-` or `[id k="v" …]…` and the space after it. Values are quoted,
+/// with `\"`, `\\` and `\]` escaped.
+fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = b.strip_prefix(b"-") {
+        return Some(rest.strip_prefix(b" ").unwrap_or(rest));
+    }
+    let mut i = 0;
+    while b.get(i) == Some(&b'[') {
+        let mut quoted = false;
+        i += 1;
+        loop {
+            match *b.get(i)? {
+                b'\\' if quoted => i += 1,
+                b'"' => quoted = !quoted,
+                b']' if !quoted => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+    }
+    (i > 0).then(|| {
+        let rest = &b[i..];
+        rest.strip_prefix(b" ").unwrap_or(rest)
+    })
+}
+
+/// `host prog[pid]: message` after a stamp: the host, the program (empty
+/// when there is no tag) and the message.
+#[inline]
+pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let (host, rest) = split_word(rest)?;
     let (program, message) = tag(rest);
-    Some(Prefix { time, offset, host, program, message })
+    Some((host, program, message))
 }
 
 fn skip_priority(line: &[u8]) -> &[u8] {
@@ -128,12 +184,16 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
             0
         }
         sign @ (b'+' | b'-') => {
-            let zone = line.get(i + 1..i + 6)?;
-            let (zh, zm) = (digits2(&zone[..2])?, digits2(&zone[3..5])?);
-            if zone[2] != b':' || zh > 23 || zm > 59 {
+            // `+01:00`, or `+0100` as `journalctl -o short-iso` writes it.
+            let (zh, zm, len) = match line.get(i + 1..)? {
+                [a, b, b':', c, d, ..] => (digits2(&[*a, *b])?, digits2(&[*c, *d])?, 5),
+                [a, b, c, d, ..] => (digits2(&[*a, *b])?, digits2(&[*c, *d])?, 4),
+                _ => return None,
+            };
+            if zh > 23 || zm > 59 {
                 return None;
             }
-            i += 6;
+            i += 1 + len;
             let secs = i32::from(zh) * 3600 + i32::from(zm) * 60;
             if *sign == b'-' { -secs } else { secs }
         }
@@ -158,6 +218,7 @@ pub fn date_time(b: &[u8; 19]) -> Option<Option<LogTime>> {
     Some(LogTime::from_parts(year, month, day, h, m, s))
 }
 
+#[inline]
 fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
     // Host names are short: a plain loop beats a memchr call here.
     let end = b.iter().position(|&c| c == b' ')?;
@@ -166,6 +227,7 @@ fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// Splits `prog[pid]: message` or `prog: message`. Without a recognisable tag
 /// the program is empty and the message is the whole rest.
+#[inline]
 fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
     let end = memchr::memchr3(b'[', b':', b' ', &rest[..rest.len().min(128)]);
     match end {
@@ -228,11 +290,30 @@ mod tests {
                 "2024-08-26T01:33:38Z mx postfix-out/smtp[77]: hi",
                 ok("2024-08-26T01:33:38", "mx", "postfix-out/smtp", "hi"),
             ),
+            ("2026-11-23T04:58:29+0100 mx postfix/smtp[7]: hi", ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "hi")),
+            (
+                "2026-11-23T04:58:29.5-0330 mx postfix/smtp[7]: hi",
+                ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "hi"),
+            ),
+            ("2026-11-23T04:58:29+01 mx postfix/smtp[7]: hi", None),
+            ("2026-11-23T04:58:29+01:0 mx postfix/smtp[7]: hi", None),
             (
                 "2024-08-26T01:33:38-05:00 mx dovecot: imap-login: Login",
                 ok("2024-08-26T01:33:38", "mx", "dovecot", "imap-login: Login"),
             ),
             ("<22>Nov 23 04:58:29 mx postfix/qmgr[5]: x", ok("2026-11-23T04:58:29", "mx", "postfix/qmgr", "x")),
+            (
+                "<22>1 2026-11-23T04:58:29.003Z mx postfix/smtp 123 - - 4F1A2: to=<a@b>",
+                ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "4F1A2: to=<a@b>"),
+            ),
+            (
+                "<22>1 2026-11-23T04:58:29+01:00 mx sm-mta 9 ID47 [ex@1 a=\"x\\\"]y\"][b c=\"d\"] \u{feff}hi",
+                ok("2026-11-23T04:58:29", "mx", "sm-mta", "hi"),
+            ),
+            ("<22>1 - - - - - -", ok("", "", "", "")),
+            ("1 - mx postfix/smtp - - -", ok("", "mx", "postfix/smtp", "")),
+            ("<22>1 2026-11-23T04:58:29Z mx app 1 - [unclosed", None),
+            ("<22>1 2026-11-23T04:58:29Z mx app", None),
             ("Nov 23 04:58:29 mx -- MARK --", ok("2026-11-23T04:58:29", "mx", "", "-- MARK --")),
             ("Feb 30 04:58:29 mx postfix/qmgr[5]: x", ok("", "mx", "postfix/qmgr", "x")),
             ("NOQUEUE: reject: RCPT from x", None),
