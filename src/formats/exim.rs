@@ -26,7 +26,7 @@ pub fn native_prefix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8]
 }
 
 /// [`native_prefix`], remembering the last stamp in `stamps`.
-#[inline]
+#[inline(never)]
 pub fn native_prefix_cached<'a>(
     line: &'a [u8],
     stamps: &mut StampCache,

@@ -84,7 +84,9 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
     if line.iter().all(u8::is_ascii_whitespace) {
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
-    let (time, mta, message) = if let Some((time, offset, rest)) = exim::native_prefix_cached(line, stamps) {
+    // Only a date (`2026-`) can start Exim's own stamp.
+    let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
+    let (time, mta, message) = if let Some((time, offset, rest)) = exim_stamp {
         let time = ctx.on_local_clock(time, offset);
         // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
         // Exim's own stamp: an MTA's syslog tag after it tells them apart.
