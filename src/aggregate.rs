@@ -83,13 +83,16 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     // noted on the way to the space that ends it.
     let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
     let (mut start, mut digits, mut at) = (0, 0, None);
-    for (i, &c) in text.iter().chain(std::iter::once(&b' ')).enumerate() {
+    let mut token = |end: usize, start: usize, digits: u32, at: Option<usize>| {
+        if digits < 3 {
+            h.write(&text[at.unwrap_or(start)..end]);
+            h.write_u8(b' ');
+        }
+    };
+    for (i, &c) in text.iter().enumerate() {
         match c {
             b' ' => {
-                if digits < 3 {
-                    h.write(&text[at.unwrap_or(start)..i]);
-                    h.write_u8(b' ');
-                }
+                token(i, start, digits, at);
                 (start, digits, at) = (i + 1, 0, None);
             }
             b'0'..=b'9' => digits += 1,
@@ -97,6 +100,7 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
             _ => {}
         }
     }
+    token(text.len(), start, digits, at);
     // Host names can name a provider, which their last two labels show
     // (`google.com`, `outlook.com`); bare addresses only split shapes.
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
