@@ -13,6 +13,9 @@ use smtpstat::pipeline::scan_sequential;
 use smtpstat::report::{Report, ReportOptions, csv, json, text};
 use smtpstat::time::YearResolver;
 
+// Compiled once: building the rules costs far more than one run.
+static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(Rules::builtin);
+
 fuzz_target!(|data: &[u8]| {
     let ctx = ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() };
     let whole = scan_sequential(data, &ctx);
@@ -22,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         let merged = scan_sequential(&data[..=cut], &ctx).merge(scan_sequential(&data[cut + 1..], &ctx));
         assert_eq!(merged, whole);
     }
-    let report = Report::build(&whole, Vec::new(), Words::new(knowledge(), english()), &Rules::builtin(), &ReportOptions::default());
+    let report = Report::build(&whole, Vec::new(), Words::new(knowledge(), english()), &RULES, &ReportOptions::default());
     let mut out = Vec::new();
     text::render(&report, english(), &mut out).unwrap();
     assert!(!out.contains(&0x1b), "an escape reached the text report");
