@@ -162,7 +162,7 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     Some((time, end + 1))
 }
 
-/// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm) `.
+/// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm|±hhmm) `.
 fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
     let stamp = line.first_chunk::<19>()?;
     if line.len() < 20 || !matches!(stamp[10], b'T' | b't') {
