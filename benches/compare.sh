@@ -59,32 +59,28 @@ echo "smtpstat $(git describe --always --dirty 2>/dev/null || echo '?'), $(date 
 echo "logs: $PF ($(bytes "$PF") bytes), $EX ($(bytes "$EX") bytes); median of $RUNS runs, warm cache"
 echo
 
+# time_line LABEL BYTES VAR CMD [RUNS]: times CMD, prints its line, keeps the median in VAR
+time_line() {
+    local label=$1 size=$2 var=$3 cmd=$4 runs=${5:-$RUNS} t
+    t=$(median "$cmd" "$runs")
+    printf -v "$var" '%s' "$t"
+    line "$label" "$t" "$(mbps "$size" "$t")"
+}
+
 P=$(bytes "$PF")
-t_s2=$(median "$BIN --threads 2 $PF")
-t_s1=$(median "$BIN --threads 1 $PF")
-t_rg=$(median "rg -c status= $PF | cat")
-t_grep=$(median "grep -c status= $PF | cat")
-t_wc=$(median "wc -l $PF")
-t_gz=$(median "$BIN $PF.gz")
-t_zcat=$(median "zcat $PF.gz > /dev/null")
 P100=$(bytes "$PF100")
-t_pfl=$(median "pflogsumm $PF100" 3)
-
-line "smtpstat (2 threads) postfix" "$t_s2" "$(mbps "$P" "$t_s2")"
-line "smtpstat (1 thread) postfix" "$t_s1" "$(mbps "$P" "$t_s1")"
-line "rg -c status=" "$t_rg" "$(mbps "$P" "$t_rg")"
-line "grep -c status= | cat" "$t_grep" "$(mbps "$P" "$t_grep")"
-line "wc -l" "$t_wc" "$(mbps "$P" "$t_wc")"
-line "pflogsumm (100 MB slice)" "$t_pfl" "$(mbps "$P100" "$t_pfl")"
-line "smtpstat postfix .gz (uncompressed MB/s)" "$t_gz" "$(mbps "$P" "$t_gz")"
-line "zcat > /dev/null" "$t_zcat" "$(mbps "$P" "$t_zcat")"
-
 E=$(bytes "$EX")
 E100=$(bytes "$EX100")
-t_e2=$(median "$BIN $EX")
-t_exs=$(median "eximstats $EX100" 3)
-line "smtpstat (2 threads) exim" "$t_e2" "$(mbps "$E" "$t_e2")"
-line "eximstats (100 MB slice)" "$t_exs" "$(mbps "$E100" "$t_exs")"
+time_line "smtpstat (2 threads) postfix" "$P" t_s2 "$BIN --threads 2 $PF"
+time_line "smtpstat (1 thread) postfix" "$P" t_s1 "$BIN --threads 1 $PF"
+time_line "rg -c status=" "$P" t_rg "rg -c status= $PF | cat"
+time_line "grep -c status= | cat" "$P" t_grep "grep -c status= $PF | cat"
+time_line "wc -l" "$P" t_wc "wc -l $PF"
+time_line "pflogsumm (100 MB slice)" "$P100" t_pfl "pflogsumm $PF100" 3
+time_line "smtpstat postfix .gz (uncompressed MB/s)" "$P" t_gz "$BIN $PF.gz"
+time_line "zcat > /dev/null" "$P" t_zcat "zcat $PF.gz > /dev/null"
+time_line "smtpstat (2 threads) exim" "$E" t_e2 "$BIN $EX"
+time_line "eximstats (100 MB slice)" "$E100" t_exs "eximstats $EX100" 3
 
 r_stdin_1=$(rss "$BIN - < $PF")
 cat "$PF" "$PF" "$PF" "$PF" > "$DIR/postfix-4x.log"

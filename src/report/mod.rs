@@ -217,10 +217,11 @@ impl Report {
         inferred.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         let mut hourly: Vec<(LogTime, [u64; 4])> = summary.hourly.iter().map(|(h, c)| (*h, *c)).collect();
         hourly.sort();
-        let mut domain_codes: Vec<(Box<[u8]>, AnyCode, u64)> = summary
+        // Sorted by reference; each name is copied once, into the report.
+        let mut domain_codes: Vec<(&[u8], AnyCode, u64)> = summary
             .details
             .iter()
-            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (Box::from(&name[..]), any(*key), *n)))
+            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (&name[..], any(*key), *n)))
             .collect();
         domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
         Report {
@@ -253,7 +254,7 @@ impl Report {
                 .map(|t| Untrusted(t.to_string()))
                 .collect(),
             overflow: summary.overflow,
-            domain_codes: domain_codes.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(&d), c, n)).collect(),
+            domain_codes: domain_codes.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(d), c, n)).collect(),
         }
     }
 
