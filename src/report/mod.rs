@@ -223,7 +223,7 @@ impl Report {
             .iter()
             .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (&name[..], any(*key), *n)))
             .collect();
-        domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
+        domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)).then_with(|| a.1.cmp(&b.1)));
         Report {
             inputs,
             period: summary.first.zip(summary.last),
