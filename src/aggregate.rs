@@ -74,7 +74,8 @@ impl FailureShape {
 }
 
 /// The shape of a failed reply: its words without tokens of three digits
-/// or more (codes, ids, IP addresses, sizes) and without the local part of
+/// or more (codes, ids, IP addresses, sizes), without undotted tokens with
+/// any digit (generated ids and names), and without the local part of
 /// addresses, plus the domain of the remote host when it is a name.
 fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     use std::hash::Hasher;
@@ -82,9 +83,12 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     // One pass over the bytes: each token's digits and first `@` are
     // noted on the way to the space that ends it.
     let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
-    let (mut start, mut digits, mut at) = (0, 0, None);
-    let mut token = |end: usize, start: usize, digits: u32, at: Option<usize>| {
-        if digits < 3 {
+    let (mut start, mut digits, mut dotted, mut at) = (0, 0, false, None);
+    // Tokens with three digits or more are numbers and ids; with fewer
+    // digits and no dot they are ids too (`DESKTOP-7MIVAG1`, `(10)`), while
+    // dotted names such as `dnsbl-1.example.net` stay: rules capture them.
+    let mut token = |end: usize, start: usize, digits: u32, dotted: bool, at: Option<usize>| {
+        if digits == 0 || (digits < 3 && dotted) {
             h.write(&text[at.unwrap_or(start)..end]);
             h.write_u8(b' ');
         }
@@ -92,15 +96,16 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     for (i, &c) in text.iter().enumerate() {
         match c {
             b' ' => {
-                token(i, start, digits, at);
-                (start, digits, at) = (i + 1, 0, None);
+                token(i, start, digits, dotted, at);
+                (start, digits, dotted, at) = (i + 1, 0, false, None);
             }
             b'0'..=b'9' => digits += 1,
+            b'.' => dotted = true,
             b'@' if at.is_none() => at = Some(i),
             _ => {}
         }
     }
-    token(text.len(), start, digits, at);
+    token(text.len(), start, digits, dotted, at);
     // Host names can name a provider, which their last two labels show
     // (`google.com`, `outlook.com`); bare addresses only split shapes.
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {

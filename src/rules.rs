@@ -153,7 +153,11 @@ impl Rules {
     pub fn reason<'t>(&self, text: &'t [u8]) -> Option<(u16, &'t [u8])> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
         let i = self.reason_regexes.iter().position(|r| r.is_match(text))?;
-        let list = self.reason_regexes[i].captures(text).and_then(|c| c.name("list")).map_or(&[][..], |m| m.as_bytes());
+        let regex = &self.reason_regexes[i];
+        // Captures take a slower engine than a match; most rules name no list.
+        let names_list = regex.capture_names().any(|n| n == Some("list"));
+        let list = if names_list { regex.captures(text).and_then(|c| c.name("list")) } else { None };
+        let list = list.map_or(&[][..], |m| m.as_bytes());
         Some((i as u16, list))
     }
 

@@ -16,7 +16,7 @@
 //! here still counts when it carries an anchored code.
 
 use super::Parsed;
-use super::bytes::{find, find_field, position_in_24, rfind};
+use super::bytes::{find, find_field, position_in_24, position_of, rfind};
 use super::reply::{dsn_field, find_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -106,9 +106,9 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
             break i + eq + 1;
         }
         let len = if value.first() == Some(&b'<') {
-            memchr::memchr(b'>', value)? + 1
+            position_of(value, b'>')? + 1
         } else {
-            memchr::memchr(b',', value).unwrap_or(value.len())
+            position_of(value, b',').unwrap_or(value.len())
         };
         let v = &value[..len];
         match key {
@@ -308,6 +308,11 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
     let mut end = tail.len();
     if status_value.is_some() && tail.ends_with(b")") {
         end -= 1;
+    }
+    // Most replies hold neither trailer: one scan for their first bytes
+    // spares two substring searches.
+    if memchr::memchr2(b'(', b';', &tail[..end]).is_none() {
+        return &tail[..end];
     }
     if let Some(i) = find!(&tail[..end], b" (in reply to ") {
         end = i;

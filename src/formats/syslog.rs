@@ -7,7 +7,7 @@
 //! is skipped. The wall clock is returned as written, with the offset the
 //! stamp states; the caller moves it to the reader's clock.
 
-use super::bytes::position_in_24;
+use super::bytes::{position_in_24, position_of3};
 use super::stamp::StampCache;
 use crate::time::{LogTime, YearResolver};
 
@@ -229,7 +229,7 @@ fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
 /// the program is empty and the message is the whole rest.
 #[inline]
 fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
-    let end = memchr::memchr3(b'[', b':', b' ', &rest[..rest.len().min(128)]);
+    let end = position_of3(rest, 128, [b'[', b':', b' ']);
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
             let after = &rest[e + 1..];
