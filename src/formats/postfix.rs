@@ -17,7 +17,7 @@
 
 use super::Parsed;
 use super::bytes::{find, find_field, position_in_24, position_of, rfind};
-use super::reply::{dsn_field, find_reply};
+use super::reply::{dsn_field, find_reply, status_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
@@ -99,8 +99,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     let mut i = 0;
     let status_at = loop {
         let field = &rest[i..];
-        // Field names are a few bytes long: a plain loop beats a memchr call.
-        let eq = field.iter().take(32).position(|&c| c == b'=')?;
+        let eq = field_name_end(field)?;
         let (key, value) = (&field[..eq], &field[eq + 1..]);
         if key == b"status" {
             break i + eq + 1;
@@ -132,7 +131,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     // The anchor `status=word (` is part of the reply rules, so the search
     // starts at the field name.
     let from = msg.len() - rest.len() + status_at - 7;
-    let reply = find_reply(&msg[from..]);
+    let reply = status_reply(&msg[from..]);
     ev.basic = reply.basic;
     ev.enhanced = ev.enhanced.or(reply.enhanced);
     let reply_start = reply.start.map(|s| from + s);
@@ -146,6 +145,18 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
         }
     }
     Some(ev)
+}
+
+/// The `=` that ends a delivery field's name: the names Postfix writes are
+/// matched whole; any other is looked for within 32 bytes.
+#[inline]
+fn field_name_end(field: &[u8]) -> Option<usize> {
+    const NAMES: [&[u8]; 8] =
+        [b"to=", b"relay=", b"delay=", b"delays=", b"dsn=", b"status=", b"orig_to=", b"conn_use="];
+    if let Some(name) = NAMES.iter().find(|n| field.starts_with(n)) {
+        return Some(name.len() - 1);
+    }
+    field.iter().take(32).position(|&c| c == b'=')
 }
 
 /// The domain of `<local@domain>` or `local@domain`.

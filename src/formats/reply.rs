@@ -60,6 +60,26 @@ pub fn find_reply(msg: &[u8]) -> Reply {
     reply
 }
 
+/// [`find_reply`] for a message that starts `status=<word> (` (Postfix
+/// delivery results): when the first anchor holds a basic and an enhanced
+/// code, that is the whole answer and no scan is needed; anything else
+/// takes the general path.
+pub fn status_reply(msg: &[u8]) -> Reply {
+    if let Some(after) = msg.strip_prefix(b"status=") {
+        let word = after.iter().take_while(|&&c| c != b' ').count();
+        let p = 7 + word + 2;
+        if word > 0
+            && after.get(word + 1) == Some(&b'(')
+            && let Some((basic, len)) = basic_at(&msg[p..])
+            && matches!(msg.get(p + len), Some(b' ' | b'-'))
+            && let Some((e, _)) = EnhancedCode::parse_prefix(&msg[p + len + 1..])
+        {
+            return Reply { basic: Some(basic), enhanced: Some(e), start: Some(p) };
+        }
+    }
+    find_reply(msg)
+}
+
 /// The value of the `dsn=` field, as Postfix and Sendmail write it.
 pub fn dsn_field(msg: &[u8]) -> Option<EnhancedCode> {
     for i in find_iter!(msg, b"dsn=") {
@@ -113,6 +133,28 @@ fn basic_at(b: &[u8]) -> Option<(BasicCode, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_reply_agrees_with_the_general_scan() {
+        for msg in [
+            "status=sent (250 2.0.0 Ok: queued as 4Xyz)",
+            "status=sent (250 Ok: 2.0.0 queued)",
+            "status=bounced (host x[1.2.3.4] said: 550 5.1.1 unknown (in reply to RCPT TO command))",
+            "status=deferred (connect to x[1.2.3.4]:25: Connection timed out)",
+            "status=sent (250-2.0.0 Ok)",
+            "status=sent (2500 2.0.0 Ok)",
+            "status=sent (250 2.0.0.1 Ok)",
+            "status=sent(250 2.0.0 Ok)",
+            "status= (250 2.0.0 Ok)",
+            "status=sent (250 2.0.0",
+            "status=sent (250",
+            "status=sent",
+            "status=",
+            "reject=550 5.7.1 x",
+        ] {
+            assert_eq!(status_reply(msg.as_bytes()), find_reply(msg.as_bytes()), "{msg}");
+        }
+    }
 
     fn show(msg: &str) -> (Option<u16>, Option<String>) {
         let r = find_reply(msg.as_bytes());
