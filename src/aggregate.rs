@@ -74,9 +74,10 @@ impl FailureShape {
 }
 
 /// The shape of a failed reply: its words without tokens of three digits
-/// or more (codes, ids, IP addresses, sizes), without undotted tokens with
-/// any digit (generated ids and names), and without the local part of
-/// addresses, plus the domain of the remote host when it is a name.
+/// or more (codes, ids, IP addresses, sizes), without other tokens with
+/// digits but neither a dot nor a bracket (generated ids and names), and
+/// without the local part of addresses, plus the domain of the remote host
+/// when it is a name.
 fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     use std::hash::Hasher;
     let mut h = SAMPLE_HASH.build_hasher();
@@ -85,10 +86,12 @@ fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
     let (mut start, mut digits, mut dotted, mut at) = (0, 0, false, None);
     // Tokens with three digits or more are numbers and ids; with fewer
-    // digits and no dot they are ids too (`DESKTOP-7MIVAG1`, `(10)`), while
-    // dotted names such as `dnsbl-1.example.net` stay: rules capture them.
+    // digits they are ids too (`<DESKTOP-7MIVAG1>:`), unless dotted names
+    // (`dnsbl-1.example.net`, which rules capture) or bracketed tokens
+    // (`[TSS04]`, which provider rules match).
     let mut token = |end: usize, start: usize, digits: u32, dotted: bool, at: Option<usize>| {
-        if digits == 0 || (digits < 3 && dotted) {
+        let kept = dotted || matches!(text.get(start), Some(b'[' | b'('));
+        if digits == 0 || (digits < 3 && kept) {
             h.write(&text[at.unwrap_or(start)..end]);
             h.write_u8(b' ');
         }
@@ -536,6 +539,22 @@ mod tests {
             status: Some(Status::Bounced),
             ..Event::default()
         }
+    }
+
+    #[test]
+    fn shapes_ignore_ids_but_keep_names_rules_read() {
+        let same = |a: &str, b: &str| {
+            shape_hash(a.as_bytes(), b"mx.example.net") == shape_hash(b.as_bytes(), b"mx.example.net")
+        };
+        assert!(same("504 5.5.2 <DESKTOP-7MIVAG1>: Helo rejected", "504 5.5.2 <DESKTOP-OAF1CP1>: Helo rejected"));
+        assert!(same("550 5.1.1 <ann@example.com>: unknown", "550 5.1.1 <bob12@example.com>: unknown"));
+        assert!(same("421 Try again later (id 123456)", "421 Try again later (id 98765)"));
+        assert!(!same("554 blocked using dnsbl-1.example.net", "554 blocked using dnsbl-2.example.net"));
+        assert!(!same(
+            "553 5.7.1 [TSS04] Messages temporarily deferred",
+            "553 5.7.1 [TSS09] Messages temporarily deferred"
+        ));
+        assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
 /// [`parse_line`] for a run of lines, remembering the last stamp in `stamps`.
 pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if let Some(parsed) = postfix_after_known_prefix(line, ctx, stamps) {
+        return parsed;
+    }
     if line.iter().all(u8::is_ascii_whitespace) {
         return ParsedLine { kind: LineKind::Blank, time: None, event: None };
     }
@@ -130,6 +133,39 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
         }
         Parsed::Line | Parsed::Unrecognized => ParsedLine { kind: LineKind::Unrecognized, time, event: None },
     }
+}
+
+/// The common case, read without the general prefix parser: a Postfix line
+/// whose classic stamp and host are those of the line before. The answer
+/// is the one the general path gives; `None` sends any other line there.
+#[inline]
+fn postfix_after_known_prefix<'a>(
+    line: &'a [u8],
+    ctx: &ParseContext,
+    stamps: &mut StampCache,
+) -> Option<ParsedLine<'a>> {
+    if ctx.mta.is_some_and(|m| m != Mta::Postfix) {
+        return None;
+    }
+    let (time, rest) = stamps.classic_host(line)?;
+    // `postfix` holds none of the bytes that end a tag, so the program the
+    // tag names starts with it.
+    if !rest.starts_with(b"postfix") {
+        return None;
+    }
+    let (program, message) = syslog::tag(rest);
+    if program.is_empty() {
+        return None;
+    }
+    let kind = LineKind::Recognized(Mta::Postfix);
+    Some(match postfix::parse(message, true) {
+        Parsed::Event(mut event) => {
+            event.time = time;
+            ParsedLine { kind, time, event: Some(event) }
+        }
+        Parsed::Line => ParsedLine { kind, time, event: None },
+        Parsed::Unrecognized => ParsedLine { kind: LineKind::Unrecognized, time, event: None },
+    })
 }
 
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`

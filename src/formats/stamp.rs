@@ -1,6 +1,7 @@
-//! Remembers the last time stamp parsed. Consecutive lines of a busy log
-//! mostly share their second, so a comparison of a few bytes replaces the
-//! parse and the calendar arithmetic for nearly every line.
+//! Remembers the last time stamp parsed, and the host after a classic one.
+//! Consecutive lines of a busy log mostly share their second and always
+//! their host, so a comparison of a few bytes replaces the parse and the
+//! calendar arithmetic for nearly every line.
 
 use crate::time::LogTime;
 
@@ -13,7 +14,13 @@ pub struct StampCache {
     classic: Option<([u8; 16], Option<LogTime>, usize)>,
     /// `YYYY-MM-DD?hh:mm:ss` (RFC 3339 and Exim), before any fraction or zone.
     iso: Option<([u8; 19], Option<Option<LogTime>>)>,
+    /// The host of the last classic line read by [`StampCache::classic_host`].
+    host: [u8; HOST_MAX],
+    host_len: usize,
 }
+
+/// Longest host name remembered; longer ones are read every time.
+const HOST_MAX: usize = 32;
 
 impl StampCache {
     /// The classic stamp at the start of `line`, parsed by `parse` on a miss.
@@ -33,6 +40,29 @@ impl StampCache {
         let (time, len) = parse(line)?;
         self.classic = Some((*key, time, len));
         Some((time, len))
+    }
+
+    /// For a line that starts with the last classic stamp seen: its time and
+    /// the rest after `host `, exactly as parsing the stamp and splitting the
+    /// host off would give them. `None` for any other line.
+    #[inline]
+    pub fn classic_host<'a>(&mut self, line: &'a [u8]) -> Option<(Option<LogTime>, &'a [u8])> {
+        let (key, time, len) = self.classic.as_ref()?;
+        if line.first_chunk::<16>()? != key {
+            return None;
+        }
+        let (time, rest) = (*time, &line[*len..]);
+        let n = self.host_len;
+        if n > 0 && rest.get(n) == Some(&b' ') && rest[..n] == self.host[..n] {
+            return Some((time, &rest[n + 1..]));
+        }
+        // A new host: the word up to the first space, as the parser splits it.
+        let end = rest.iter().position(|&c| c == b' ').filter(|&e| e > 0)?;
+        if end <= HOST_MAX {
+            self.host[..end].copy_from_slice(&rest[..end]);
+            self.host_len = end;
+        }
+        Some((time, &rest[end + 1..]))
     }
 
     /// The 19-byte date and clock `stamp` read by `parse` on a miss: `None`
@@ -74,5 +104,19 @@ mod tests {
         let t = c.iso(b"2026-11-23 04:58:29", |_| Some(LogTime::from_parts(2026, 11, 23, 4, 58, 29)));
         assert_eq!(c.iso(b"2026-11-23 04:58:29", |_| None), t);
         assert_eq!(c.iso(b"2026-11-23 04:58:30", |_| None), None);
+    }
+
+    #[test]
+    fn classic_host_needs_the_same_stamp_and_splits_the_host() {
+        let mut c = StampCache::default();
+        let t = LogTime::from_parts(2026, 11, 23, 4, 58, 29);
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx p: x"), None);
+        c.classic(b"Nov 23 04:58:29 mx p: x", |_| Some((t, 16)));
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx p: x"), Some((t, &b"p: x"[..])));
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: y"), Some((t, &b"q: y"[..])));
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: z"), Some((t, &b"q: z"[..])));
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx"), None);
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29  mx p: x"), None);
+        assert_eq!(c.classic_host(b"Nov 23 04:58:30 mx p: x"), None);
     }
 }

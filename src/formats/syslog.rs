@@ -228,7 +228,7 @@ fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Splits `prog[pid]: message` or `prog: message`. Without a recognisable tag
 /// the program is empty and the message is the whole rest.
 #[inline]
-fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
+pub(super) fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
     let end = position_of3(rest, 128, [b'[', b':', b' ']);
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
