@@ -153,7 +153,7 @@ fn postfix_after_known_prefix<'a>(
     if !rest.starts_with(b"postfix") {
         return None;
     }
-    let (program, message) = syslog::tag(rest);
+    let (program, message) = syslog::tag_after(rest, b"postfix".len());
     if program.is_empty() {
         return None;
     }

@@ -53,12 +53,13 @@ impl StampCache {
         }
         let (time, rest) = (*time, &line[*len..]);
         let n = self.host_len;
-        if n > 0 && rest.get(n) == Some(&b' ') && rest[..n] == self.host[..n] {
+        if n > 0 && rest.get(n) == Some(&b' ') && same_start(rest, &self.host, n) {
             return Some((time, &rest[n + 1..]));
         }
         // A new host: the word up to the first space, as the parser splits it.
         let end = rest.iter().position(|&c| c == b' ').filter(|&e| e > 0)?;
         if end <= HOST_MAX {
+            self.host = [0; HOST_MAX];
             self.host[..end].copy_from_slice(&rest[..end]);
             self.host_len = end;
         }
@@ -81,6 +82,20 @@ impl StampCache {
         self.iso = Some((*stamp, time));
         time
     }
+}
+
+/// Whether `a` starts with the first `n` bytes of `b` (`a` holds at least
+/// `n`), compared eight bytes at a time: host names are short, and a
+/// library comparison costs a call on every line.
+#[inline]
+fn same_start(a: &[u8], b: &[u8; HOST_MAX], n: usize) -> bool {
+    let word = |s: &[u8], k: usize| u64::from_le_bytes(s[k..k + 8].try_into().unwrap_or_default());
+    if n > 16 || a.len() < 16 {
+        return a[..n] == b[..n];
+    }
+    let mask = |bytes: usize| if bytes >= 8 { u64::MAX } else { (1u64 << (bytes * 8)) - 1 };
+    // `b` is zero beyond the host, so only `a` needs masking.
+    (word(a, 0) & mask(n)) == word(b, 0) && (n <= 8 || (word(a, 8) & mask(n - 8)) == word(b, 8))
 }
 
 #[cfg(test)]
@@ -115,6 +130,20 @@ mod tests {
         assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx p: x"), Some((t, &b"p: x"[..])));
         assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: y"), Some((t, &b"q: y"[..])));
         assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: z"), Some((t, &b"q: z"[..])));
+        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx3 q: z"), Some((t, &b"q: z"[..])));
+        assert_eq!(
+            c.classic_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
+            Some((t, &b"q: a long message"[..]))
+        );
+        assert_eq!(
+            c.classic_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
+            Some((t, &b"q: a long message"[..]))
+        );
+        assert_eq!(
+            c.classic_host(b"Nov 23 04:58:29 mail.example.org q: a long message"),
+            Some((t, &b"q: a long message"[..]))
+        );
+        assert_eq!(c.host_len, 16);
         assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx"), None);
         assert_eq!(c.classic_host(b"Nov 23 04:58:29  mx p: x"), None);
         assert_eq!(c.classic_host(b"Nov 23 04:58:30 mx p: x"), None);

@@ -229,7 +229,14 @@ fn split_word(b: &[u8]) -> Option<(&[u8], &[u8])> {
 /// the program is empty and the message is the whole rest.
 #[inline]
 pub(super) fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
-    let end = position_of3(rest, 128, [b'[', b':', b' ']);
+    tag_after(rest, 0)
+}
+
+/// [`tag`] for a `rest` whose first `plain` bytes are known to hold no
+/// `[`, `:` or space, so the search for the tag's end starts after them.
+#[inline]
+pub(super) fn tag_after(rest: &[u8], plain: usize) -> (&[u8], &[u8]) {
+    let end = position_of3(&rest[plain..], 128 - plain, [b'[', b':', b' ']).map(|e| e + plain);
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
             let after = &rest[e + 1..];
