@@ -115,6 +115,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "BYTES", hide = true, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     pub chunk_size: Option<u64>,
 
+    /// Read files with read(2) only, never through a memory map (tuning and testing).
+    #[arg(long, hide = true)]
+    pub no_mmap: bool,
+
     /// Count only lines stamped at or after TIME (`YYYY-MM-DD[ HH:MM[:SS]]`).
     ///
     /// Times are on the local clock; stamps that state a UTC offset are

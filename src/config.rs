@@ -73,6 +73,7 @@ impl Config {
         if let Some(t) = args.threads {
             scan.threads = t as usize;
         }
+        scan.mmap = !args.no_mmap;
         if let Some(c) = args.chunk_size {
             scan.chunk_bytes = c as usize;
         }

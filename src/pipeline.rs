@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::event::Mta;
 use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
+use crate::input::mapped::Mapped;
 use crate::input::{Compression, InputSpec, open, total_size};
 use crate::progress::{Progress, When};
 use crate::scan::scan_chunk;
@@ -34,6 +35,8 @@ pub struct ScanOptions {
     pub window: Option<(LogTime, LogTime)>,
     /// Whether to draw a progress bar on stderr.
     pub progress: When,
+    /// Whether large, quiet regular files may be memory-mapped.
+    pub mmap: bool,
 }
 
 impl Default for ScanOptions {
@@ -46,6 +49,7 @@ impl Default for ScanOptions {
             local_offset: 0,
             window: None,
             progress: When::Never,
+            mmap: true,
         }
     }
 }
@@ -96,7 +100,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
                 let mut s = Summary::default();
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
                     scan_work(&w, &mut s);
-                    pool.put(w.chunk.into_buffer());
+                    w.chunk.recycle(&pool);
                 }
                 if let Ok(mut p) = partials.lock() {
                     p.push(s);
@@ -134,16 +138,25 @@ fn read_all(
     let mut statuses = Vec::with_capacity(inputs.len());
     for spec in &inputs {
         let mut status = InputStatus { name: spec.name(), compression: Compression::None, bytes: 0, error: None };
+        if opts.mmap
+            && let Some((mut mapped, modified)) = map(spec, opts.chunk_bytes)
+        {
+            let ctx = context(opts, modified);
+            status.bytes = mapped.bytes().len() as u64;
+            while let Some(chunk) = mapped.next_chunk() {
+                progress.add(chunk.bytes().len() as u64 + chunk.oversized_bytes);
+                if !send(Work { chunk, ctx }) {
+                    break;
+                }
+            }
+            statuses.push(status);
+            continue;
+        }
         match open(spec, progress) {
             Err(e) => status.error = Some(e.to_string()),
             Ok(opened) => {
                 status.compression = opened.compression;
-                let ctx = ParseContext {
-                    years: year_resolver(opts.year, opened.modified),
-                    mta: opts.mta,
-                    local_offset: opts.local_offset,
-                    window: opts.window,
-                };
+                let ctx = context(opts, opened.modified);
                 let mut reader = ChunkReader::new(opened.reader, opts.chunk_bytes, pool.clone());
                 loop {
                     match reader.next_chunk() {
@@ -170,6 +183,26 @@ fn read_all(
         statuses.push(status);
     }
     statuses
+}
+
+/// A plain regular file as a map, when `Mapped::open` takes it; anything
+/// else (or any failure) is left to `open`, which reports errors.
+fn map(spec: &InputSpec, chunk_bytes: usize) -> Option<(Mapped, Option<SystemTime>)> {
+    let InputSpec::File(path) = spec else { return None };
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let mapped = Mapped::open(path, &file, &meta, chunk_bytes)?;
+    let head = &mapped.bytes()[..mapped.bytes().len().min(16)];
+    (Compression::sniff(head) == Compression::None).then(|| (mapped, meta.modified().ok()))
+}
+
+fn context(opts: &ScanOptions, modified: Option<SystemTime>) -> ParseContext {
+    ParseContext {
+        years: year_resolver(opts.year, modified),
+        mta: opts.mta,
+        local_offset: opts.local_offset,
+        window: opts.window,
+    }
 }
 
 fn year_resolver(year: Option<i32>, modified: Option<SystemTime>) -> YearResolver {

@@ -5,6 +5,7 @@ use memchr::memchr_iter;
 
 use crate::aggregate::Summary;
 use crate::formats::{ParseContext, StampCache, parse_line_cached};
+use crate::input::chunk::LINE_CAP;
 
 /// Counts every line of `chunk` (whole lines; the last may lack its `\n`).
 pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
@@ -15,6 +16,13 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     let mut start = 0;
     let mut stamps = StampCache::default();
     let mut scan_line = |line: &[u8]| {
+        // A mapped chunk may hold a line a reader would have skipped.
+        if line.len() > LINE_CAP {
+            summary.lines.read += 1;
+            summary.lines.unrecognized += 1;
+            summary.lines.oversized += 1;
+            return;
+        }
         if !all_utf8 && std::str::from_utf8(line).is_err() {
             summary.lines.invalid_utf8 += 1;
         }

@@ -396,3 +396,37 @@ fn a_file_truncated_while_read() {
     let sum = ["blank", "recognized", "foreign", "unrecognized"].iter().map(|k| l[k].as_u64().unwrap()).sum::<u64>();
     assert_eq!(sum, read);
 }
+
+#[test]
+fn a_quiet_file_cut_short_while_mapped_ends_with_a_message_not_a_crash() {
+    // Files not written for a while are read through a memory map; cutting
+    // one short under the scan must not kill the process with SIGBUS.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.log.1");
+    std::fs::write(&path, GOOD.repeat(300_000)).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("smtpstat"))
+        .args(["-f", "json", "--threads", "1", "--chunk-size", "65536", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(GOOD.len() as u64 * 1000 + 17).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        // The scan got past the cut: a clean error naming the file.
+        Some(2) => {
+            assert!(err.contains("mail.log.1") && err.contains("cut short while it was read"), "{err}");
+            assert!(out.stdout.is_empty());
+        }
+        // The scan finished first.
+        Some(0) => {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["lines"]["read"], 300_000);
+        }
+        other => panic!("ended by {other:?} (a signal?): {err}"),
+    }
+}

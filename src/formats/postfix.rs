@@ -148,15 +148,21 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
 }
 
 /// The `=` that ends a delivery field's name: the names Postfix writes are
-/// matched whole; any other is looked for within 32 bytes.
+/// matched whole (one literal comparison each, chosen by the first byte);
+/// any other is looked for within 32 bytes.
 #[inline]
 fn field_name_end(field: &[u8]) -> Option<usize> {
-    const NAMES: [&[u8]; 8] =
-        [b"to=", b"relay=", b"delay=", b"delays=", b"dsn=", b"status=", b"orig_to=", b"conn_use="];
-    if let Some(name) = NAMES.iter().find(|n| field.starts_with(n)) {
-        return Some(name.len() - 1);
-    }
-    field.iter().take(32).position(|&c| c == b'=')
+    let known = |name: &[u8]| field.starts_with(name).then_some(name.len() - 1);
+    let end = match field.first() {
+        Some(b't') => known(b"to="),
+        Some(b'r') => known(b"relay="),
+        Some(b'd') => known(b"delay=").or_else(|| known(b"delays=")).or_else(|| known(b"dsn=")),
+        Some(b's') => known(b"status="),
+        Some(b'o') => known(b"orig_to="),
+        Some(b'c') => known(b"conn_use="),
+        _ => None,
+    };
+    end.or_else(|| field.iter().take(32).position(|&c| c == b'='))
 }
 
 /// The domain of `<local@domain>` or `local@domain`.

@@ -11,6 +11,7 @@ use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
 use memchr::{memchr, memrchr};
+use memmap2::Mmap;
 
 /// Longest line that is parsed; longer ones are counted and skipped.
 pub const LINE_CAP: usize = 1 << 20;
@@ -51,23 +52,40 @@ impl BufferPool {
 
 /// A run of whole lines, plus the number of oversized lines skipped just
 /// before it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Chunk {
-    /// A pool buffer whose first `len` bytes are the lines.
-    buffer: Vec<u8>,
-    len: usize,
+    data: Data,
     pub oversized: u64,
     pub oversized_bytes: u64,
 }
 
+#[derive(Debug)]
+enum Data {
+    /// A pool buffer whose first `len` bytes are the lines.
+    Buffer { buffer: Vec<u8>, len: usize },
+    /// `map[start..end]` of a mapped file.
+    Mapped { map: Arc<Mmap>, start: usize, end: usize },
+}
+
 impl Chunk {
-    pub fn bytes(&self) -> &[u8] {
-        &self.buffer[..self.len]
+    pub fn mapped(map: Arc<Mmap>, start: usize, end: usize) -> Chunk {
+        Chunk { data: Data::Mapped { map, start, end }, oversized: 0, oversized_bytes: 0 }
     }
 
-    /// The buffer, to give back to the pool.
-    pub fn into_buffer(self) -> Vec<u8> {
-        self.buffer
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            Data::Buffer { buffer, len } => &buffer[..*len],
+            Data::Mapped { map, start, end } => &map[*start..*end],
+        }
+    }
+
+    /// Done with the lines: a buffer goes back to the pool, mapped pages
+    /// back to the kernel.
+    pub fn recycle(self, pool: &BufferPool) {
+        match self.data {
+            Data::Buffer { buffer, .. } => pool.put(buffer),
+            Data::Mapped { map, start, end } => super::mapped::release(&map, start, end),
+        }
     }
 }
 
@@ -117,8 +135,7 @@ impl<R: Read> ChunkReader<R> {
         next[..rest].copy_from_slice(&self.carry[cut..self.filled]);
         self.filled = rest;
         Chunk {
-            buffer: std::mem::replace(&mut self.carry, next),
-            len: cut,
+            data: Data::Buffer { buffer: std::mem::replace(&mut self.carry, next), len: cut },
             oversized: std::mem::take(&mut self.oversized),
             oversized_bytes: std::mem::take(&mut self.oversized_bytes),
         }

@@ -4,6 +4,7 @@
 //! oldest first.
 
 pub mod chunk;
+pub mod mapped;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
