@@ -82,6 +82,7 @@ time_line "zcat > /dev/null" "$P" t_zcat "zcat $PF.gz > /dev/null"
 time_line "smtpstat (2 threads) exim" "$E" t_e2 "$BIN $EX"
 time_line "eximstats (100 MB slice)" "$E100" t_exs "eximstats $EX100" 3
 
+r_file_1=$(rss "$BIN $PF")
 r_stdin_1=$(rss "$BIN - < $PF")
 cat "$PF" "$PF" "$PF" "$PF" > "$DIR/postfix-4x.log"
 r_stdin_4=$(rss "$BIN - < $DIR/postfix-4x.log")
@@ -95,6 +96,7 @@ printf '  smtpstat / pflogsumm        %s  [>= 150]\n' "$(ratio "$(mbps "$P" "$t_
 printf '  smtpstat / eximstats        %s\n' "$(ratio "$(mbps "$E" "$t_e2")" "$(mbps "$E100" "$t_exs")")"
 printf '  2 threads / 1 thread        %s  [>= 1.7]\n' "$(ratio "$t_s1" "$t_s2")"
 printf '  gzip input / zcat           %s  [>= 0.9]\n' "$(ratio "$t_zcat" "$t_gz")"
+printf '  peak RSS, 1x by path (map)  %s MiB\n' "$r_file_1"
 printf '  peak RSS, 1x via stdin      %s MiB  [<= 64]\n' "$r_stdin_1"
 printf '  peak RSS, 4x via stdin      %s MiB  [<= 64]\n' "$r_stdin_4"
 printf '  pflogsumm peak RSS (100 MB) %s MiB\n' "$r_pfl"
