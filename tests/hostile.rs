@@ -422,10 +422,11 @@ fn a_quiet_file_cut_short_while_mapped_ends_with_a_message_not_a_crash() {
             assert!(err.contains("mail.log.1") && err.contains("cut short while it was read"), "{err}");
             assert!(out.stdout.is_empty());
         }
-        // The scan finished first.
+        // The scan finished before the cut, or started after it.
         Some(0) => {
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            assert_eq!(v["lines"]["read"], 300_000);
+            let read = v["lines"]["read"].as_u64().unwrap();
+            assert!(read == 300_000 || read == 1001, "{read}");
         }
         other => panic!("ended by {other:?} (a signal?): {err}"),
     }
