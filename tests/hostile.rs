@@ -373,20 +373,28 @@ fn fail_on_exits_1_with_the_reason_and_still_writes_the_report() {
         .stderr(predicate::str::contains("unknown metric"));
 }
 
+/// Runs a one-thread JSON report on `path` and cuts the file to 1000 lines
+/// and a part line `ms` milliseconds after the start.
+fn cut_while_read(path: &std::path::Path, args: &[&str], ms: u64) -> std::process::Output {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("smtpstat"))
+        .args(["-f", "json", "--threads", "1"])
+        .args(args)
+        .arg(path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(GOOD.len() as u64 * 1000 + 17).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn a_file_truncated_while_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shrinking.log");
     std::fs::write(&path, GOOD.repeat(400_000)).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("smtpstat"))
-        .args(["-f", "json", "--threads", "1", path.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(GOOD.len() as u64 * 1000 + 17).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cut_while_read(&path, &[], 20);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let read = v["lines"]["read"].as_u64().unwrap();
@@ -406,15 +414,7 @@ fn a_quiet_file_cut_short_while_mapped_ends_with_a_message_not_a_crash() {
     std::fs::write(&path, GOOD.repeat(300_000)).unwrap();
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("smtpstat"))
-        .args(["-f", "json", "--threads", "1", "--chunk-size", "65536", path.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(30));
-    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(GOOD.len() as u64 * 1000 + 17).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cut_while_read(&path, &["--chunk-size", "65536"], 30);
     let err = String::from_utf8_lossy(&out.stderr);
     match out.status.code() {
         // The scan got past the cut: a clean error naming the file.
