@@ -12,7 +12,7 @@
 
 use super::Parsed;
 use super::bytes::{find, find_iter};
-use super::reply::{dsn_field, find_reply};
+use super::reply::find_reply_and_dsn;
 use super::stamp::StampCache;
 use super::syslog::date_time;
 use crate::event::{Event, Stage, Status};
@@ -93,14 +93,9 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     let (id, rest) = split_message_id(msg);
     let flag = flag_status(rest);
     let status = flag.or_else(|| rejected(rest).then_some(Status::Rejected));
-    let reply = find_reply(msg);
-    let mut ev = Event {
-        status,
-        basic: reply.basic,
-        enhanced: dsn_field(msg).or(reply.enhanced),
-        queue_id: id,
-        ..Event::default()
-    };
+    let (reply, dsn) = find_reply_and_dsn(msg);
+    let mut ev =
+        Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id: id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
         return Parsed::Line;
     }

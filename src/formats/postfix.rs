@@ -17,7 +17,7 @@
 
 use super::Parsed;
 use super::bytes::{find, find_field, position_in_24, position_of, rfind};
-use super::reply::{dsn_field, find_reply, status_reply};
+use super::reply::{find_reply_and_dsn, status_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
@@ -33,8 +33,8 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     {
         return Parsed::Event(ev);
     }
-    let reply = find_reply(msg);
-    let dsn = dsn_field(rest);
+    // The queue id holds no `dsn=`, so the field is the same read on `msg`.
+    let (reply, dsn) = find_reply_and_dsn(msg);
     let status_at = find_field!(rest, b"status=");
     let mut status = status_at.map(|i| Status::from_word(&rest[i..]));
     let rejected = (!queue_id.is_empty() && rest.starts_with(b"reject: ")) || rest.starts_with(b"milter-reject: ");

@@ -24,9 +24,25 @@ pub struct Reply {
 
 /// Scans `msg` once, left to right, for anchored codes.
 pub fn find_reply(msg: &[u8]) -> Reply {
+    scan(msg, false).0
+}
+
+/// [`find_reply`] and [`dsn_field`] together: the `dsn=` field is noticed
+/// on the way past each `=`, so most lines need no second search.
+pub fn find_reply_and_dsn(msg: &[u8]) -> (Reply, Option<EnhancedCode>) {
+    scan(msg, true)
+}
+
+fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
     let mut reply = Reply::default();
     let mut enhanced_at = usize::MAX;
+    // `Some` once the first `dsn=` field has been passed.
+    let mut dsn = None;
+    let mut stopped = false;
     for i in memchr2_iter(b':', b'=', msg) {
+        if want_dsn && dsn.is_none() && msg[i] == b'=' && ends_dsn_name(msg, i) {
+            dsn = Some(EnhancedCode::parse_prefix(&msg[i + 1..]).map(|(e, _)| e));
+        }
         let Some(p) = anchor_end(msg, i) else { continue };
         let rest = &msg[p..];
         if let Some((basic, len)) = basic_at(rest) {
@@ -43,6 +59,7 @@ pub fn find_reply(msg: &[u8]) -> Reply {
                 enhanced_at = p;
             }
             if reply.enhanced.is_some() {
+                stopped = true;
                 break;
             }
         } else if msg[i] == b':' && p < enhanced_at {
@@ -52,12 +69,25 @@ pub fn find_reply(msg: &[u8]) -> Reply {
                 enhanced_at = p;
                 reply.start = Some(reply.start.map_or(p, |s| s.min(p)));
                 if reply.basic.is_some() {
+                    stopped = true;
                     break;
                 }
             }
         }
     }
-    reply
+    // A scan that stopped early has not seen the rest of the message.
+    let dsn = match dsn {
+        Some(d) => d,
+        None if want_dsn && stopped => dsn_field(msg),
+        None => None,
+    };
+    (reply, dsn)
+}
+
+/// Whether the `=` at `i` ends a `dsn` field name (at the start, or after a
+/// space or comma), as [`dsn_field`] reads it.
+fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
+    i >= 3 && &msg[i - 3..i] == b"dsn" && (i == 3 || matches!(msg[i - 4], b' ' | b','))
 }
 
 /// [`find_reply`] for a message that starts `status=<word> (` (Postfix
@@ -133,6 +163,25 @@ fn basic_at(b: &[u8]) -> Option<(BasicCode, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_and_dsn_agree_with_the_two_searches() {
+        for msg in [
+            "to=<a@b>, relay=x[1.2.3.4]:25, dsn=5.1.1, status=bounced (host x said: 550 5.1.1 no (in reply to RCPT TO command))",
+            "dsn=4.4.1, status=deferred (connect to x: Connection timed out)",
+            "reject: RCPT from x[1.2.3.4]: 554 5.7.1 <a@b>: Relay access denied; from=<c@d> to=<a@b> proto=ESMTP",
+            "550 5.1.1 said first; then dsn=5.1.2",
+            "xdsn=5.1.1 notdsn=4.1.1, dsn=2.0.0",
+            "dsn=junk, dsn=5.1.1",
+            "=> a@b R=r T=t H=h [1.2.3.4] C=\"250 2.0.0 OK id=1abc\"",
+            "<= a@b H=h [2001:db8::1] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 S=100",
+            "dsn=",
+            "",
+        ] {
+            let m = msg.as_bytes();
+            assert_eq!(find_reply_and_dsn(m), (find_reply(m), dsn_field(m)), "{msg}");
+        }
+    }
 
     #[test]
     fn status_reply_agrees_with_the_general_scan() {

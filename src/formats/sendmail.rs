@@ -10,7 +10,7 @@
 use super::Parsed;
 use super::bytes::{find, find_field};
 use super::postfix::domain_of;
-use super::reply::{dsn_field, find_reply};
+use super::reply::find_reply_and_dsn;
 use crate::event::{Event, Stage, Status};
 
 /// Splits a leading queue id (`6AN5glE8020943: `), 8 to 20 letters and digits.
@@ -25,14 +25,14 @@ pub fn split_queue_id(msg: &[u8]) -> (&[u8], &[u8]) {
 
 pub fn parse(msg: &[u8]) -> Parsed<'_> {
     let (queue_id, rest) = split_queue_id(msg);
-    let dsn = dsn_field(rest);
+    // The queue id holds no `dsn=`, so the field is the same read on `msg`.
+    let (reply, dsn) = find_reply_and_dsn(msg);
     let stat_at = find_field!(rest, b"stat=");
     let status = if find_field!(rest, b"reject=").is_some() {
         Some(Status::Rejected)
     } else {
         stat_at.map(|i| stat_status(&rest[i..], dsn.map(|d| d.class_digit())))
     };
-    let reply = find_reply(msg);
     let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
         return Parsed::Line;
