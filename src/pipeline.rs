@@ -99,6 +99,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
             scope.spawn(|_| {
                 let mut s = Summary::default();
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
+                    w.chunk.begin_reading();
                     scan_work(&w, &mut s);
                     w.chunk.recycle(&pool);
                 }

@@ -10,8 +10,8 @@
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
 
+use super::mapped::MappedFile;
 use memchr::{memchr, memrchr};
-use memmap2::Mmap;
 
 /// Longest line that is parsed; longer ones are counted and skipped.
 pub const LINE_CAP: usize = 1 << 20;
@@ -63,19 +63,27 @@ pub struct Chunk {
 enum Data {
     /// A pool buffer whose first `len` bytes are the lines.
     Buffer { buffer: Vec<u8>, len: usize },
-    /// `map[start..end]` of a mapped file.
-    Mapped { map: Arc<Mmap>, start: usize, end: usize },
+    /// `[start, end)` of a mapped file.
+    Mapped { file: Arc<MappedFile>, start: usize, end: usize },
 }
 
 impl Chunk {
-    pub fn mapped(map: Arc<Mmap>, start: usize, end: usize) -> Chunk {
-        Chunk { data: Data::Mapped { map, start, end }, oversized: 0, oversized_bytes: 0 }
+    pub fn mapped(file: Arc<MappedFile>, start: usize, end: usize) -> Chunk {
+        Chunk { data: Data::Mapped { file, start, end }, oversized: 0, oversized_bytes: 0 }
+    }
+
+    /// Marks the calling thread as reading this chunk's file, if it is
+    /// mapped, so that the file being cut short under it is named.
+    pub fn begin_reading(&self) {
+        if let Data::Mapped { file, .. } = &self.data {
+            file.begin_reading();
+        }
     }
 
     pub fn bytes(&self) -> &[u8] {
         match &self.data {
             Data::Buffer { buffer, len } => &buffer[..*len],
-            Data::Mapped { map, start, end } => &map[*start..*end],
+            Data::Mapped { file, start, end } => &file.bytes()[*start..*end],
         }
     }
 
@@ -84,7 +92,7 @@ impl Chunk {
     pub fn recycle(self, pool: &BufferPool) {
         match self.data {
             Data::Buffer { buffer, .. } => pool.put(buffer),
-            Data::Mapped { map, start, end } => super::mapped::release(&map, start, end),
+            Data::Mapped { file, start, end } => file.release(start, end),
         }
     }
 }

@@ -9,11 +9,12 @@
 //! worker has scanned are handed back to the kernel, so resident memory
 //! stays flat however large the file.
 
+use std::cell::Cell;
 use std::fs::{File, Metadata};
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use memchr::{memchr, memrchr};
@@ -29,9 +30,46 @@ const QUIET_FOR: Duration = Duration::from_secs(5);
 /// behind the search so that a huge line never becomes resident whole.
 const SKIP_STEP: usize = 1 << 20;
 
-/// A file mapped for scanning.
+/// A mapped file, shared by the chunks cut from it.
+#[derive(Debug)]
+pub struct MappedFile {
+    map: Mmap,
+    /// What to say if the file is cut short under the map.
+    message: &'static [u8],
+}
+
+impl MappedFile {
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Marks the calling thread as reading this file, so that a SIGBUS on
+    /// it names this file.
+    pub fn begin_reading(&self) {
+        sigbus::reading(self.message);
+    }
+
+    /// Hands the whole pages of `[start, end)` back to the kernel once they
+    /// have been read. Pages shared with a neighbouring chunk are kept.
+    pub fn release(&self, start: usize, end: usize) {
+        let page = page_size();
+        let first = start.div_ceil(page) * page;
+        let last = end.min(self.map.len()) / page * page;
+        if first < last {
+            // SAFETY: the range lies inside the map, and no slice of it is
+            // read again: each chunk is scanned by one worker, which calls
+            // this after it has finished. For a shared file map,
+            // MADV_DONTNEED only drops the page-table entries; a later read
+            // would fault the same bytes back in from the page cache.
+            // Failure only leaves pages resident.
+            let _ = unsafe { self.map.unchecked_advise_range(UncheckedAdvice::DontNeed, first, last - first) };
+        }
+    }
+}
+
+/// A file mapped for scanning, cut into chunks.
 pub struct Mapped {
-    map: Arc<Mmap>,
+    file: Arc<MappedFile>,
     pos: usize,
     target: usize,
 }
@@ -44,19 +82,19 @@ impl Mapped {
         if !meta.is_file() || meta.len() < MIN_MAPPED || quiet.is_none_or(|q| q < QUIET_FOR) {
             return None;
         }
-        sigbus::watch(path);
+        let message = sigbus::watch(path);
         // SAFETY: the map is read-only and only ever read as bytes. The file
         // may change under it: appended bytes are not seen (the length is
         // fixed here), rewritten bytes are read as whatever they became,
         // which any byte slice may hold, and a file cut short raises SIGBUS,
         // which `sigbus` turns into a clean exit.
         let map = unsafe { Mmap::map(file) }.ok()?;
-        Some(Mapped { map: Arc::new(map), pos: 0, target: target.max(1) })
+        Some(Mapped { file: Arc::new(MappedFile { map, message }), pos: 0, target: target.max(1) })
     }
 
     /// The whole file, to sniff for compression.
     pub fn bytes(&self) -> &[u8] {
-        &self.map
+        self.file.bytes()
     }
 
     /// The next chunk, cut as `ChunkReader` cuts: after the first `\n` at or
@@ -64,31 +102,31 @@ impl Mapped {
     /// `LINE_CAP` is skipped and counted as oversized; shorter chunks
     /// may still hold oversized lines, which the scan counts.
     pub fn next_chunk(&mut self) -> Option<Chunk> {
-        let data: &[u8] = &self.map;
+        let data = self.file.bytes();
         let start = self.pos;
         if start >= data.len() {
             return None;
         }
         if data.len() - start <= self.target {
             self.pos = data.len();
-            return Some(Chunk::mapped(Arc::clone(&self.map), start, data.len()));
+            return Some(Chunk::mapped(Arc::clone(&self.file), start, data.len()));
         }
         let from = start + self.target - 1;
         let window = (from + LINE_CAP + 1).min(data.len());
         if let Some(i) = memchr(b'\n', &data[from..window]) {
             self.pos = from + i + 1;
-            return Some(Chunk::mapped(Arc::clone(&self.map), start, self.pos));
+            return Some(Chunk::mapped(Arc::clone(&self.file), start, self.pos));
         }
         if window == data.len() {
             self.pos = data.len();
-            return Some(Chunk::mapped(Arc::clone(&self.map), start, data.len()));
+            return Some(Chunk::mapped(Arc::clone(&self.file), start, data.len()));
         }
         let line = memrchr(b'\n', &data[start..from]).map_or(start, |i| start + i + 1);
         let end = self.skip_line(window);
-        let mut chunk = Chunk::mapped(Arc::clone(&self.map), start, line);
+        let mut chunk = Chunk::mapped(Arc::clone(&self.file), start, line);
         chunk.oversized = 1;
         chunk.oversized_bytes = (end - line) as u64;
-        release(&self.map, line, end);
+        self.file.release(line, end);
         self.pos = end;
         Some(chunk)
     }
@@ -96,32 +134,16 @@ impl Mapped {
     /// The offset after the `\n` that ends the line running at `from`, or the
     /// end of the file; what was searched is released as the search goes.
     fn skip_line(&self, mut from: usize) -> usize {
-        let data: &[u8] = &self.map;
+        let data = self.file.bytes();
         while from < data.len() {
             let to = (from + SKIP_STEP).min(data.len());
             if let Some(i) = memchr(b'\n', &data[from..to]) {
                 return from + i + 1;
             }
-            release(&self.map, from, to);
+            self.file.release(from, to);
             from = to;
         }
         data.len()
-    }
-}
-
-/// Hands the whole pages of `map[start..end]` back to the kernel once they
-/// have been read. Pages shared with a neighbouring chunk are kept.
-pub fn release(map: &Mmap, start: usize, end: usize) {
-    let page = page_size();
-    let first = start.div_ceil(page) * page;
-    let last = end.min(map.len()) / page * page;
-    if first < last {
-        // SAFETY: the range lies inside the map, and no slice of it is read
-        // again: each chunk is scanned by one worker, which calls this after
-        // it has finished. For a shared file map, MADV_DONTNEED only drops
-        // the page-table entries; a later read would fault the same bytes
-        // back in from the page cache. Failure only leaves pages resident.
-        let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, first, last - first) };
     }
 }
 
@@ -143,28 +165,34 @@ fn page_size() -> usize {
 mod sigbus {
     use super::*;
 
-    /// The message for the file mapped last, leaked: a handler may only
-    /// read memory that is never freed.
-    static MESSAGE: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
-    static LEN: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        /// The message for the mapped file this thread reads. Messages are
+        /// leaked (one per mapped input): a handler may only read memory
+        /// that is never freed.
+        static READING: Cell<&'static [u8]> = const { Cell::new(&[]) };
+    }
 
-    pub fn watch(path: &Path) {
+    /// The message for a SIGBUS on `path`, and the handler installed.
+    pub fn watch(path: &Path) -> &'static [u8] {
         let text = format!(
             "smtpstat: {} was cut short while it was read (truncated or rotated by copying); no report was written\n",
             crate::sanitize::for_terminal(&path.display().to_string())
         );
-        let text: &'static mut [u8] = Box::leak(text.into_bytes().into_boxed_slice());
-        LEN.store(0, Ordering::SeqCst);
-        MESSAGE.store(text.as_mut_ptr(), Ordering::SeqCst);
-        LEN.store(text.len(), Ordering::SeqCst);
         static INSTALL: std::sync::Once = std::sync::Once::new();
         INSTALL.call_once(install);
+        let message = Box::leak(text.into_bytes().into_boxed_slice());
+        reading(message);
+        message
+    }
+
+    pub fn reading(message: &'static [u8]) {
+        READING.with(|r| r.set(message));
     }
 
     fn install() {
         // SAFETY: the action is zero-initialised and then filled in as
         // sigaction(2) documents; the handler only calls async-signal-safe
-        // functions (write, _exit) and reads atomics.
+        // functions (write, _exit) and reads a thread-local.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = on_sigbus as extern "C" fn(libc::c_int) as libc::sighandler_t;
@@ -176,12 +204,13 @@ mod sigbus {
     }
 
     extern "C" fn on_sigbus(_: libc::c_int) {
-        let (ptr, len) = (MESSAGE.load(Ordering::SeqCst), LEN.load(Ordering::SeqCst));
-        // SAFETY: `ptr` is null or points at `len` bytes leaked in `watch`.
+        // A thread-local with a constant initialiser and no destructor is a
+        // plain load from thread storage, safe in a signal handler.
+        let message = READING.with(Cell::get);
+        let message: &[u8] = if message.is_empty() { b"smtpstat: bus error (SIGBUS)\n" } else { message };
+        // SAFETY: write and _exit are async-signal-safe; `message` is static.
         unsafe {
-            if !ptr.is_null() {
-                libc::write(2, ptr as *const libc::c_void, len);
-            }
+            libc::write(2, message.as_ptr().cast(), message.len());
             libc::_exit(2);
         }
     }
