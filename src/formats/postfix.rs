@@ -99,21 +99,21 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     let mut i = 0;
     let status_at = loop {
         let field = &rest[i..];
-        let eq = field_name_end(field)?;
-        let (key, value) = (&field[..eq], &field[eq + 1..]);
-        if key == b"status" {
+        let (name, eq) = field_name(field)?;
+        if name == Field::Status {
             break i + eq + 1;
         }
+        let value = &field[eq + 1..];
         let len = if value.first() == Some(&b'<') {
             position_of(value, b'>')? + 1
         } else {
             position_of(value, b',').unwrap_or(value.len())
         };
         let v = &value[..len];
-        match key {
-            b"to" => ev.domain = domain_of(v),
-            b"relay" if v != b"none" => ev.remote = host_of(v),
-            b"dsn" => ev.enhanced = EnhancedCode::parse(v),
+        match name {
+            Field::To => ev.domain = domain_of(v),
+            Field::Relay if v != b"none" => ev.remote = host_of(v),
+            Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
             _ => {}
         }
         i += eq + 1 + len;
@@ -147,22 +147,44 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     Some(ev)
 }
 
-/// The `=` that ends a delivery field's name: the names Postfix writes are
-/// matched whole (one literal comparison each, chosen by the first byte);
-/// any other is looked for within 32 bytes.
+/// The delivery fields read; any other is skipped.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    To,
+    Relay,
+    Dsn,
+    Status,
+    Other,
+}
+
+/// A delivery field's name and the offset of the `=` that ends it. The
+/// names Postfix writes are matched whole (one literal comparison each,
+/// chosen by the first byte); any other is looked for within 32 bytes.
 #[inline]
-fn field_name_end(field: &[u8]) -> Option<usize> {
-    let known = |name: &[u8]| field.starts_with(name).then_some(name.len() - 1);
-    let end = match field.first() {
-        Some(b't') => known(b"to="),
-        Some(b'r') => known(b"relay="),
-        Some(b'd') => known(b"delay=").or_else(|| known(b"delays=")).or_else(|| known(b"dsn=")),
-        Some(b's') => known(b"status="),
-        Some(b'o') => known(b"orig_to="),
-        Some(b'c') => known(b"conn_use="),
+fn field_name(field: &[u8]) -> Option<(Field, usize)> {
+    let known = |name: &[u8], f: Field| field.starts_with(name).then_some((f, name.len() - 1));
+    let found = match field.first() {
+        Some(b't') => known(b"to=", Field::To),
+        Some(b'r') => known(b"relay=", Field::Relay),
+        Some(b'd') => known(b"delay=", Field::Other)
+            .or_else(|| known(b"delays=", Field::Other))
+            .or_else(|| known(b"dsn=", Field::Dsn)),
+        Some(b's') => known(b"status=", Field::Status),
+        Some(b'o') => known(b"orig_to=", Field::Other),
+        Some(b'c') => known(b"conn_use=", Field::Other),
         _ => None,
     };
-    end.or_else(|| field.iter().take(32).position(|&c| c == b'='))
+    found.or_else(|| {
+        let eq = field.iter().take(32).position(|&c| c == b'=')?;
+        let name = match &field[..eq] {
+            b"to" => Field::To,
+            b"relay" => Field::Relay,
+            b"dsn" => Field::Dsn,
+            b"status" => Field::Status,
+            _ => Field::Other,
+        };
+        Some((name, eq))
+    })
 }
 
 /// The domain of `<local@domain>` or `local@domain`.
