@@ -1,7 +1,8 @@
 //! smtpstat reads mail-server logs and reports the SMTP replies in them.
 //!
 //! The pipeline, one module per stage:
-//! `input` (files, stdin, gzip → whole-line chunks) → `scan` (lines of a
+//! `input` (files, stdin, gzip → whole-line chunks; large quiet files
+//! memory-mapped) → `scan` (lines of a
 //! chunk) → `formats` (one line → one `Event`) → `aggregate` (a mergeable
 //! `Summary` per worker, reduced at the end) → `report` (sorted, explained
 //! with `knowledge`) → text, JSON or CSV.

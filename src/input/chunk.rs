@@ -6,6 +6,8 @@
 //! buffered whole: it is counted as oversized and skipped up to its `\n`.
 //! Buffers come from a shared pool and go back to it after scanning; they
 //! stay initialised between uses, so reading into one never zeroes it first.
+//! A chunk can also be a range of a memory-mapped file (`mapped.rs`), which
+//! needs no buffer at all.
 
 use std::io::{self, Read};
 use std::sync::{Arc, Mutex};
