@@ -2,10 +2,9 @@
 //!
 //! The pipeline, one module per stage:
 //! `input` (files, stdin, gzip → whole-line chunks; large quiet files
-//! memory-mapped) → `scan` (lines of a
-//! chunk) → `formats` (one line → one `Event`) → `aggregate` (a mergeable
-//! `Summary` per worker, reduced at the end) → `report` (sorted, explained
-//! with `knowledge`) → text, JSON or CSV.
+//! memory-mapped) → `scan` (lines of a chunk) → `formats` (one line → one
+//! `Event`) → `aggregate` (a mergeable `Summary` per worker, reduced at the
+//! end) → `report` (sorted, explained with `knowledge`) → text, JSON or CSV.
 
 pub mod aggregate;
 pub mod app;
