@@ -281,3 +281,30 @@ fn every_stamp_style_a_syslog_writes_is_read() {
     let hours: u64 = r["hourly"].as_array().unwrap().iter().map(|h| h["permanent"].as_u64().unwrap()).sum();
     assert_eq!(hours, 4, "every line keeps its time: {}", r["hourly"]);
 }
+
+#[test]
+fn a_memory_mapped_file_gives_the_report_read_gives() {
+    // Large files not written for a while are scanned through a map; the
+    // report must not depend on it, oversized lines and a last line
+    // without `\n` included.
+    let mut data = mixed_log().repeat(3000);
+    data.extend(std::iter::repeat_n(b'x', (1 << 20) + 5));
+    data.push(b'\n');
+    data.extend(mixed_log().repeat(100));
+    data.extend_from_slice(b"Nov 23 04:58:29 mx postfix/smtp[1]: ABCDEF1: to=<a@b.example>, relay=r[192.0.2.1]:25, dsn=4.4.1, status=deferred (connect to r[192.0.2.1]:25: Connection timed out)");
+    assert!(data.len() > 5 << 20, "{}", data.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "mail.log.1", &data);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+    let p = path.to_str().unwrap();
+    for threads in ["1", "2"] {
+        let mut mapped = json_report(&["--threads", threads, "--chunk-size", "300000", p]);
+        let mut read = json_report(&["--threads", threads, "--chunk-size", "300000", "--no-mmap", p]);
+        mapped["generator"] = serde_json::Value::Null;
+        read["generator"] = serde_json::Value::Null;
+        assert_eq!(mapped, read, "threads {threads}");
+        assert_eq!(mapped["lines"]["oversized"], 1);
+        assert_eq!(mapped["lines"]["bytes"], data.len() as u64);
+    }
+}
