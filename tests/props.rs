@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use smtpstat::aggregate::Summary;
-use smtpstat::formats::{ParseContext, parse_line};
+use smtpstat::formats::{ParseContext, StampCache, parse_line, parse_line_cached};
 use smtpstat::input::InputSpec;
 use smtpstat::pipeline::{ScanOptions, run, scan_sequential};
 use smtpstat::time::YearResolver;
@@ -58,6 +58,43 @@ fn log_strategy() -> impl Strategy<Value = Vec<u8>> {
     .prop_map(|parts| parts.concat())
 }
 
+/// Stamps and hosts that lines share or nearly share, and tags that do or
+/// do not name Postfix, for the path that reuses the previous line's prefix.
+const STAMP_HOSTS: &[&str] = &[
+    "Nov 22 08:01:02 mx1 ",
+    "Nov 22 08:01:02 mx1.example.net ",
+    "Nov 22 08:01:02 mx ",
+    "Nov 22 08:01:02 mx12345678901234567890 ",
+    "Nov 22 08:01:02  mx1 ",
+    "Nov 22 08:01:03 mx1 ",
+    "Sep 7 07:14:19 h ",
+    "Nov 22 08:01:02 ",
+    "<22>Nov 22 08:01:02 mx1 ",
+    // The previous host followed by more than a space.
+    "Nov 22 08:01:02 mx1-",
+    "Nov 22 08:01:02 mx",
+];
+const TAGS: &[&str] = &[
+    "postfix/smtp[1501]: ",
+    "postfix/submission/smtpd[1]: ",
+    "postfix: ",
+    "postfix",
+    "postfix/qmgr[12]:",
+    "postfix[1]x ",
+    "postfixx/y[1]: ",
+    "postsuper[3]: ",
+    "dovecot: ",
+    "postfix/smtp [1]: ",
+];
+
+fn prefixed_line() -> impl Strategy<Value = Vec<u8>> {
+    (prop::sample::select(STAMP_HOSTS), prop::sample::select(TAGS), log_strategy()).prop_map(|(p, t, rest)| {
+        let mut line = [p.as_bytes(), t.as_bytes()].concat();
+        line.extend(rest.split(|&c| c == b'\n').next().unwrap_or_default());
+        line
+    })
+}
+
 fn ctx() -> ParseContext {
     ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() }
 }
@@ -84,6 +121,16 @@ proptest! {
         let (got, inputs) = run(vec![InputSpec::Memory("prop".into(), log.clone())], &opts).unwrap();
         prop_assert!(inputs[0].error.is_none());
         prop_assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_line_parses_the_same_after_any_others(lines in prop::collection::vec(prefixed_line(), 1..5)) {
+        // The cache learns the stamp from one line and the host from the
+        // next, so it takes three lines to reach every path.
+        let mut cache = StampCache::default();
+        for line in &lines {
+            prop_assert_eq!(parse_line_cached(line, &ctx(), &mut cache), parse_line(line, &ctx()));
+        }
     }
 
     #[test]
