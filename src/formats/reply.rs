@@ -128,20 +128,18 @@ fn anchor_end(msg: &[u8], i: usize) -> Option<usize> {
     if msg[i] == b':' {
         return (after.first() == Some(&b' ')).then_some(i + 2);
     }
-    if before.ends_with(b"reject") {
-        return Some(i + 1);
-    }
-    if before.ends_with(b"C") && after.first() == Some(&b'"') {
-        return Some(i + 2);
-    }
-    if before.ends_with(b"status") || before.ends_with(b"stat") {
-        // `status=<word> (`: the word runs to the first space.
-        let word = after.iter().take_while(|&&c| c != b' ').count();
-        if word > 0 && after.get(word + 1) == Some(&b'(') {
-            return Some(i + 1 + word + 2);
+    // Most `=` end field names that are no anchor (`H=`, `size=`): the
+    // byte before tells them apart at once.
+    match before.last() {
+        Some(b't') if before.ends_with(b"reject") => Some(i + 1),
+        Some(b'C') => (after.first() == Some(&b'"')).then_some(i + 2),
+        Some(b's' | b't') if before.ends_with(b"status") || before.ends_with(b"stat") => {
+            // `status=<word> (`: the word runs to the first space.
+            let word = after.iter().take_while(|&&c| c != b' ').count();
+            (word > 0 && after.get(word + 1) == Some(&b'(')).then_some(i + 1 + word + 2)
         }
+        _ => None,
     }
-    None
 }
 
 /// A basic code at the start of `b`, if a reply-like delimiter follows it.
