@@ -114,7 +114,11 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         None => rejected_recipient_domain(rest),
     };
     ev.remote = remote(rest);
-    ev.stage = stage(rest);
+    // As for Postfix, a delivery that succeeded answered no command that
+    // needs naming; three searches a line are worth skipping for it.
+    if flag != Some(Status::Sent) {
+        ev.stage = stage(rest);
+    }
     ev.text = reply.start.map_or(&[][..], |s| &msg[s..]);
     Parsed::Event(ev)
 }
