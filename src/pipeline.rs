@@ -15,8 +15,7 @@ use crate::error::Error;
 use crate::event::Mta;
 use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
-use crate::input::mapped::Mapped;
-use crate::input::{Compression, InputSpec, open, total_size};
+use crate::input::{Compression, InputSpec, Source, open, total_size};
 use crate::progress::{Progress, When};
 use crate::scan::scan_chunk;
 use crate::time::{LogTime, YearResolver};
@@ -139,26 +138,31 @@ fn read_all(
     let mut statuses = Vec::with_capacity(inputs.len());
     for spec in &inputs {
         let mut status = InputStatus { name: spec.name(), compression: Compression::None, bytes: 0, error: None };
-        if opts.mmap
-            && let Some((mut mapped, modified)) = map(spec, opts.chunk_bytes)
-        {
-            let ctx = context(opts, modified);
-            status.bytes = mapped.bytes().len() as u64;
-            while let Some(chunk) = mapped.next_chunk() {
-                progress.add(chunk.bytes().len() as u64 + chunk.oversized_bytes);
-                if !send(Work { chunk, ctx }) {
-                    break;
-                }
-            }
-            statuses.push(status);
-            continue;
-        }
-        match open(spec, progress) {
+        match open(spec, progress, opts.mmap.then_some(opts.chunk_bytes)) {
             Err(e) => status.error = Some(e.to_string()),
             Ok(opened) => {
                 status.compression = opened.compression;
-                let ctx = context(opts, opened.modified);
-                let mut reader = ChunkReader::new(opened.reader, opts.chunk_bytes, pool.clone());
+                let ctx = ParseContext {
+                    years: year_resolver(opts.year, opened.modified),
+                    mta: opts.mta,
+                    local_offset: opts.local_offset,
+                    window: opts.window,
+                };
+                let reader = match opened.source {
+                    Source::Stream(reader) => reader,
+                    Source::Mapped(mut mapped) => {
+                        status.bytes = mapped.bytes().len() as u64;
+                        while let Some(chunk) = mapped.next_chunk() {
+                            progress.add(chunk.bytes().len() as u64 + chunk.oversized_bytes);
+                            if !send(Work { chunk, ctx }) {
+                                break;
+                            }
+                        }
+                        statuses.push(status);
+                        continue;
+                    }
+                };
+                let mut reader = ChunkReader::new(reader, opts.chunk_bytes, pool.clone());
                 loop {
                     match reader.next_chunk() {
                         Ok(Some(chunk)) => {
@@ -184,26 +188,6 @@ fn read_all(
         statuses.push(status);
     }
     statuses
-}
-
-/// A plain regular file as a map, when `Mapped::open` takes it; anything
-/// else (or any failure) is left to `open`, which reports errors.
-fn map(spec: &InputSpec, chunk_bytes: usize) -> Option<(Mapped, Option<SystemTime>)> {
-    let InputSpec::File(path) = spec else { return None };
-    let file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    let mapped = Mapped::open(path, &file, &meta, chunk_bytes)?;
-    let head = &mapped.bytes()[..mapped.bytes().len().min(16)];
-    (Compression::sniff(head) == Compression::None).then(|| (mapped, meta.modified().ok()))
-}
-
-fn context(opts: &ScanOptions, modified: Option<SystemTime>) -> ParseContext {
-    ParseContext {
-        years: year_resolver(opts.year, modified),
-        mta: opts.mta,
-        local_offset: opts.local_offset,
-        window: opts.window,
-    }
 }
 
 fn year_resolver(year: Option<i32>, modified: Option<SystemTime>) -> YearResolver {

@@ -71,21 +71,11 @@ fn splat(byte: u8) -> u64 {
     u64::from_ne_bytes([byte; 8])
 }
 
-/// Offset of the first `byte` in the first 24 bytes of `b`. Eight bytes
-/// are tested at a time without a branch per byte, which matters where
-/// the answer is at a different place on every line.
+/// Offset of the first `byte` in the first 24 bytes of `b`, where the
+/// answer is at a different place on every line.
 #[inline]
 pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
-    let Some(head) = b.first_chunk::<24>() else {
-        return b.iter().take(24).position(|&c| c == byte);
-    };
-    for (k, word) in head.chunks_exact(8).enumerate() {
-        let hits = zero_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ splat(byte));
-        if hits != 0 {
-            return Some(k * 8 + hits.trailing_zeros() as usize / 8);
-        }
-    }
-    None
+    position_of(&b[..b.len().min(24)], byte)
 }
 
 /// Offset of the first `byte` in `b`, eight bytes at a time: for the
@@ -93,16 +83,7 @@ pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
 /// whose set-up costs more than such a search.
 #[inline]
 pub fn position_of(b: &[u8], byte: u8) -> Option<usize> {
-    let mut words = b.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let hits = zero_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ splat(byte));
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    words.remainder().iter().position(|&c| c == byte).map(|i| at + i)
+    first_hit(b, |w| zero_bytes(w ^ splat(byte)), |c| c == byte)
 }
 
 /// Offset of the first of the bytes `x`, `y`, `z` in the first `limit`
@@ -110,18 +91,25 @@ pub fn position_of(b: &[u8], byte: u8) -> Option<usize> {
 /// tag this beats a SIMD call, whose set-up costs more than the search.
 #[inline]
 pub fn position_of3(b: &[u8], limit: usize, [x, y, z]: [u8; 3]) -> Option<usize> {
-    let b = &b[..b.len().min(limit)];
+    let hits = |w: u64| zero_bytes(w ^ splat(x)) | zero_bytes(w ^ splat(y)) | zero_bytes(w ^ splat(z));
+    first_hit(&b[..b.len().min(limit)], hits, |c| c == x || c == y || c == z)
+}
+
+/// The first byte of `b` that `is` accepts, tested eight at a time by
+/// `hits` (the high bit of each accepted byte of a little-endian word),
+/// without a branch per byte; the last few bytes one by one.
+#[inline(always)]
+fn first_hit(b: &[u8], hits: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
     let mut words = b.chunks_exact(8);
     let mut at = 0;
     for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let hits = zero_bytes(w ^ splat(x)) | zero_bytes(w ^ splat(y)) | zero_bytes(w ^ splat(z));
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
+        let h = hits(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+        if h != 0 {
+            return Some(at + h.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
-    words.remainder().iter().position(|&c| c == x || c == y || c == z).map(|i| at + i)
+    words.remainder().iter().position(|&c| is(c)).map(|i| at + i)
 }
 
 #[cfg(test)]

@@ -81,31 +81,12 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
 /// [`parse_line`] for a run of lines, remembering the last stamp in `stamps`.
 pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if let Some(parsed) = postfix_after_known_prefix(line, ctx, stamps) {
-        return parsed;
-    }
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return ParsedLine { kind: LineKind::Blank, time: None, event: None };
-    }
-    // Only a date (`2026-`) can start Exim's own stamp.
-    let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
-    let (time, mta, message) = if let Some((time, offset, rest)) = exim_stamp {
-        let time = ctx.on_local_clock(time, offset);
-        // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
-        // Exim's own stamp: an MTA's syslog tag after it tells them apart.
-        match syslog::host_and_tag(rest).and_then(|(_, p, m)| program_mta(p).map(|mta| (mta, m))) {
-            Some((mta, message)) => (time, Some(mta), message),
-            None => (time, Some(Mta::Exim), rest),
-        }
-    } else if let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) {
-        let time = ctx.on_local_clock(p.time, p.offset);
-        match program_mta(p.program) {
-            Some(mta) => (time, Some(mta), p.message),
-            None if p.program.is_empty() => (time, None, p.message),
-            None => return ParsedLine { kind: LineKind::Foreign, time, event: None },
-        }
-    } else {
-        (None, None, line)
+    let (time, mta, message) = match known_postfix_prefix(line, stamps) {
+        Some((time, message)) => (time, Some(Mta::Postfix), message),
+        None => match prefix(line, ctx, stamps) {
+            Ok(found) => found,
+            Err(answer) => return answer,
+        },
     };
     let (mta, known) = match (ctx.mta, mta) {
         (Some(forced), Some(found)) if forced != found => {
@@ -135,18 +116,43 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
     }
 }
 
-/// The common case, read without the general prefix parser: a Postfix line
-/// whose classic stamp and host are those of the line before. The answer
-/// is the one the general path gives; `None` sends any other line there.
-#[inline]
-fn postfix_after_known_prefix<'a>(
-    line: &'a [u8],
-    ctx: &ParseContext,
-    stamps: &mut StampCache,
-) -> Option<ParsedLine<'a>> {
-    if ctx.mta.is_some_and(|m| m != Mta::Postfix) {
-        return None;
+/// A line's time, the MTA its syslog tag or stamp names, and its message.
+type Split<'a> = (Option<LogTime>, Option<Mta>, &'a [u8]);
+
+/// The [`Split`] of a line; `Err` holds the whole answer for blank lines
+/// and other programs' lines.
+fn prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Result<Split<'a>, ParsedLine<'a>> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
     }
+    // Only a date (`2026-`) can start Exim's own stamp.
+    let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
+    if let Some((time, offset, rest)) = exim_stamp {
+        let time = ctx.on_local_clock(time, offset);
+        // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
+        // Exim's own stamp: an MTA's syslog tag after it tells them apart.
+        return Ok(match syslog::host_and_tag(rest).and_then(|(_, p, m)| program_mta(p).map(|mta| (mta, m))) {
+            Some((mta, message)) => (time, Some(mta), message),
+            None => (time, Some(Mta::Exim), rest),
+        });
+    }
+    let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) else {
+        return Ok((None, None, line));
+    };
+    let time = ctx.on_local_clock(p.time, p.offset);
+    match program_mta(p.program) {
+        Some(mta) => Ok((time, Some(mta), p.message)),
+        None if p.program.is_empty() => Ok((time, None, p.message)),
+        None => Err(ParsedLine { kind: LineKind::Foreign, time, event: None }),
+    }
+}
+
+/// The prefix of the common line, read without the general parser: a
+/// Postfix tag after the classic stamp and host of the line before. The
+/// time and message are those [`prefix`] finds; `None` sends any other
+/// line there.
+#[inline]
+fn known_postfix_prefix<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTime>, &'a [u8])> {
     let (time, rest) = stamps.classic_host(line)?;
     // `postfix` holds none of the bytes that end a tag, so the program the
     // tag names starts with it.
@@ -154,18 +160,7 @@ fn postfix_after_known_prefix<'a>(
         return None;
     }
     let (program, message) = syslog::tag_after(rest, b"postfix".len());
-    if program.is_empty() {
-        return None;
-    }
-    let kind = LineKind::Recognized(Mta::Postfix);
-    Some(match postfix::parse(message, true) {
-        Parsed::Event(mut event) => {
-            event.time = time;
-            ParsedLine { kind, time, event: Some(event) }
-        }
-        Parsed::Line => ParsedLine { kind, time, event: None },
-        Parsed::Unrecognized => ParsedLine { kind: LineKind::Unrecognized, time, event: None },
-    })
+    (!program.is_empty()).then_some((time, message))
 }
 
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`

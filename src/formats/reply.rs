@@ -50,10 +50,8 @@ fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
                 reply.basic = Some(basic);
                 reply.start = Some(reply.start.map_or(p, |s| s.min(p)));
             }
-            // Case (a): `550 5.1.1` or `450-4.2.1`.
             if p < enhanced_at
-                && matches!(rest.get(len), Some(b' ' | b'-'))
-                && let Some((e, _)) = EnhancedCode::parse_prefix(&rest[len + 1..])
+                && let Some(e) = enhanced_after(rest, len)
             {
                 reply.enhanced = Some(e);
                 enhanced_at = p;
@@ -95,19 +93,23 @@ fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
 /// code, that is the whole answer and no scan is needed; anything else
 /// takes the general path.
 pub fn status_reply(msg: &[u8]) -> Reply {
-    if let Some(after) = msg.strip_prefix(b"status=") {
-        let word = after.iter().take_while(|&&c| c != b' ').count();
-        let p = 7 + word + 2;
-        if word > 0
-            && after.get(word + 1) == Some(&b'(')
-            && let Some((basic, len)) = basic_at(&msg[p..])
-            && matches!(msg.get(p + len), Some(b' ' | b'-'))
-            && let Some((e, _)) = EnhancedCode::parse_prefix(&msg[p + len + 1..])
-        {
-            return Reply { basic: Some(basic), enhanced: Some(e), start: Some(p) };
-        }
+    if msg.starts_with(b"status=")
+        && let Some(p) = anchor_end(msg, 6)
+        && let Some((basic, len)) = basic_at(&msg[p..])
+        && let Some(e) = enhanced_after(&msg[p..], len)
+    {
+        return Reply { basic: Some(basic), enhanced: Some(e), start: Some(p) };
     }
     find_reply(msg)
+}
+
+/// Case (a): the enhanced code right after a basic code of `len` bytes at
+/// the start of `reply` and one space or `-` (`550 5.1.1`, `450-4.2.1`).
+fn enhanced_after(reply: &[u8], len: usize) -> Option<EnhancedCode> {
+    if !matches!(reply.get(len), Some(b' ' | b'-')) {
+        return None;
+    }
+    EnhancedCode::parse_prefix(&reply[len + 1..]).map(|(e, _)| e)
 }
 
 /// The value of the `dsn=` field, as Postfix and Sendmail write it.

@@ -6,6 +6,8 @@
 pub mod chunk;
 pub mod mapped;
 
+use mapped::Mapped;
+
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -91,16 +93,25 @@ impl Compression {
     }
 }
 
+/// Where an opened input's bytes come from.
+pub enum Source {
+    /// Read (and decompressed) from a stream.
+    Stream(Box<dyn Read + Send>),
+    /// A large, quiet, uncompressed regular file, scanned in place.
+    Mapped(Mapped),
+}
+
 /// An opened input.
 pub struct Opened {
-    pub reader: Box<dyn Read + Send>,
+    pub source: Source,
     pub compression: Compression,
     /// Modification time of a file, the reference for year-less stamps.
     pub modified: Option<SystemTime>,
 }
 
-/// Opens an input and sniffs its compression.
-pub fn open(spec: &InputSpec, progress: &Progress) -> Result<Opened, Error> {
+/// Opens an input and sniffs its compression. With `map_chunks`, a file
+/// [`Mapped::open`] takes is mapped and cut into chunks of that size.
+pub fn open(spec: &InputSpec, progress: &Progress, map_chunks: Option<usize>) -> Result<Opened, Error> {
     let name = spec.name();
     let (raw, modified): (Box<dyn Read + Send>, _) = match spec {
         InputSpec::Stdin => (Box::new(progress.wrap(io::stdin())), None),
@@ -119,7 +130,14 @@ pub fn open(spec: &InputSpec, progress: &Progress) -> Result<Opened, Error> {
                     return Err(Error::Open { path: name, source: io::Error::other("not a regular file") });
                 }
             }
-            (Box::new(progress.wrap(file)), meta.modified().ok())
+            let modified = meta.modified().ok();
+            if let Some(target) = map_chunks
+                && let Some(mapped) = Mapped::open(path, &file, &meta, target)
+                && Compression::sniff(&mapped.bytes()[..mapped.bytes().len().min(16)]) == Compression::None
+            {
+                return Ok(Opened { source: Source::Mapped(mapped), compression: Compression::None, modified });
+            }
+            (Box::new(progress.wrap(file)), modified)
         }
     };
     let mut buffered = BufReader::with_capacity(256 << 10, raw);
@@ -137,7 +155,7 @@ pub fn open(spec: &InputSpec, progress: &Progress) -> Result<Opened, Error> {
             Box::new(BufReader::with_capacity(256 << 10, d))
         }
     };
-    Ok(Opened { reader, compression, modified })
+    Ok(Opened { source: Source::Stream(reader), compression, modified })
 }
 
 /// The bytes the inputs hold on disk, when every one has a known size.
