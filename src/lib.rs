@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod app;
+pub mod bytemask;
 pub mod cli;
 pub mod code;
 pub mod config;

@@ -1,9 +1,8 @@
 //! Scans one chunk of whole lines into a `Summary`. Pure: no I/O, no
 //! threads; the pipeline decides which chunk goes where.
 
-use memchr::memchr_iter;
-
 use crate::aggregate::Summary;
+use crate::bytemask::Positions;
 use crate::formats::{ParseContext, StampCache, parse_line_cached};
 use crate::input::chunk::LINE_CAP;
 
@@ -36,7 +35,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
         }
         summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
     };
-    for nl in memchr_iter(b'\n', chunk) {
+    for nl in Positions::new(chunk, b'\n') {
         scan_line(&chunk[start..nl]);
         start = nl + 1;
     }

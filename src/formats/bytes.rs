@@ -57,6 +57,8 @@ macro_rules! find_field {
 
 pub(crate) use {find, find_field, find_iter, finder, rfind};
 
+use crate::bytemask::mask16;
+
 const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
 
 /// The high bit of each byte set exactly where that byte of `x` is zero
@@ -78,21 +80,47 @@ pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
     position_of(&b[..b.len().min(24)], byte)
 }
 
-/// Offset of the first `byte` in `b`, eight bytes at a time: for the
-/// short field values of a log line (`delay=1.4,`) this beats memchr,
-/// whose set-up costs more than such a search.
+/// Offset of the first `byte` in `b`: for the short field values of a
+/// log line (`delay=1.4,`) this beats memchr, whose set-up costs more
+/// than such a search.
 #[inline]
 pub fn position_of(b: &[u8], byte: u8) -> Option<usize> {
-    first_hit(b, |w| zero_bytes(w ^ splat(byte)), |c| c == byte)
+    first_in_set(b, [byte])
 }
 
 /// Offset of the first of the bytes `x`, `y`, `z` in the first `limit`
-/// bytes of `b`, eight bytes at a time: for the short spans of a syslog
-/// tag this beats a SIMD call, whose set-up costs more than the search.
+/// bytes of `b`: for the short spans of a syslog tag this beats a
+/// library SIMD call, whose set-up costs more than the search.
 #[inline]
-pub fn position_of3(b: &[u8], limit: usize, [x, y, z]: [u8; 3]) -> Option<usize> {
-    let hits = |w: u64| zero_bytes(w ^ splat(x)) | zero_bytes(w ^ splat(y)) | zero_bytes(w ^ splat(z));
-    first_hit(&b[..b.len().min(limit)], hits, |c| c == x || c == y || c == z)
+pub fn position_of3(b: &[u8], limit: usize, set: [u8; 3]) -> Option<usize> {
+    first_in_set(&b[..b.len().min(limit)], set)
+}
+
+/// The first byte of `b` that is in `set`, sixteen bytes at a time, the
+/// last sixteen read again overlapping those before; spans shorter than
+/// that eight at a time.
+#[inline(always)]
+fn first_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
+    if b.len() < 16 {
+        let hits = |w: u64| set.iter().fold(0, |h, &c| h | zero_bytes(w ^ splat(c)));
+        return first_hit(b, hits, |c| set.contains(&c));
+    }
+    let block = |at: usize| mask16(b[at..at + 16].try_into().expect("16 bytes"), set);
+    let mut at = 0;
+    while at + 16 <= b.len() {
+        let m = block(at);
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    if at == b.len() {
+        return None;
+    }
+    // The bytes already searched are shifted out.
+    let last = b.len() - 16;
+    let m = block(last) >> (at - last);
+    (m != 0).then(|| at + m.trailing_zeros() as usize)
 }
 
 /// The first byte of `b` that `is` accepts, tested eight at a time by

@@ -1,0 +1,109 @@
+//! Where given bytes occur in a block of 16 or 64, as a bit mask (bit `i`
+//! for byte `i`). Log lines are short: a call into a general search costs
+//! more in set-up than such a block costs to test, and a mask answers
+//! every later question about the block with bit operations. SSE2 is part
+//! of every x86-64; other machines test the bytes one by one.
+
+/// Bit `i` set where `block[i]` is one of `set`.
+#[inline(always)]
+pub fn mask16<const N: usize>(block: &[u8; 16], set: [u8; N]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{__m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+        // SAFETY: every x86-64 has SSE2; the unaligned load reads the 16
+        // bytes of `block` and needs no alignment.
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            let mut m = 0;
+            for c in set {
+                m |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32;
+            }
+            m
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block.iter().enumerate().filter(|(_, c)| set.contains(c)).fold(0, |m, (i, _)| m | 1 << i)
+    }
+}
+
+/// Bit `i` set where `block[i] == byte`.
+#[inline(always)]
+pub fn mask64(block: &[u8; 64], byte: u8) -> u64 {
+    let quarter = |k: usize| u64::from(mask16(block[k * 16..k * 16 + 16].try_into().expect("16 bytes"), [byte]));
+    quarter(0) | quarter(1) << 16 | quarter(2) << 32 | quarter(3) << 48
+}
+
+/// Offsets of every `byte` in a buffer, in order, found 64 bytes at a time.
+pub struct Positions<'a> {
+    hay: &'a [u8],
+    byte: u8,
+    /// Start of the block `mask` describes.
+    base: usize,
+    /// Hits in that block not yet returned.
+    mask: u64,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(hay: &'a [u8], byte: u8) -> Self {
+        Positions { hay, byte, base: 0, mask: block_mask(hay, 0, byte) }
+    }
+}
+
+/// The mask of the 64 bytes from `at`; past the end of `hay` nothing is set.
+#[inline(always)]
+fn block_mask(hay: &[u8], at: usize, byte: u8) -> u64 {
+    match hay.get(at..at + 64) {
+        Some(block) => mask64(block.try_into().expect("64 bytes"), byte),
+        None => {
+            let tail = hay.get(at..).unwrap_or_default();
+            let mut block = [!byte; 64];
+            block[..tail.len()].copy_from_slice(tail);
+            mask64(&block, byte)
+        }
+    }
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 64;
+            if self.base >= self.hay.len() {
+                return None;
+            }
+            self.mask = block_mask(self.hay, self.base, self.byte);
+        }
+        let at = self.base + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_those_of_a_plain_search() {
+        for len in 0..200 {
+            let hay: Vec<u8> = (0..len).map(|i| if (i * 7 + len) % 11 == 0 { b'\n' } else { b'a' }).collect();
+            let want: Vec<usize> = hay.iter().enumerate().filter(|(_, c)| **c == b'\n').map(|(i, _)| i).collect();
+            assert_eq!(Positions::new(&hay, b'\n').collect::<Vec<_>>(), want, "{len}");
+        }
+        assert_eq!(Positions::new(&[0xff; 100], 0xff).count(), 100);
+        assert_eq!(Positions::new(&[], b'\n').count(), 0);
+    }
+
+    #[test]
+    fn masks_mark_each_byte_of_the_set() {
+        let mut block = [b'x'; 16];
+        block[3] = b':';
+        block[9] = b'[';
+        block[15] = b':' ^ 0x80;
+        assert_eq!(mask16(&block, [b':', b'[']), 1 << 3 | 1 << 9);
+        assert_eq!(mask16(&block, [b' ']), 0);
+    }
+}
