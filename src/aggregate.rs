@@ -287,7 +287,16 @@ pub struct Summary {
 
 impl Summary {
     /// Counts one line and what it said.
+    #[inline]
     pub fn add_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
+        // Most lines are an MTA's without an outcome: counted in place.
+        match (kind, event) {
+            (LineKind::Recognized(mta), None) => self.add_recognized(mta, time),
+            _ => self.add_other_line(line, kind, time, event),
+        }
+    }
+
+    fn add_other_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
         match kind {
             LineKind::Recognized(mta) => self.add_recognized(mta, time),
             LineKind::Blank => {

@@ -81,12 +81,20 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
 /// [`parse_line`] for a run of lines, remembering the last stamp in `stamps`.
 pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let (time, mta, message) = match known_postfix_prefix(line, stamps) {
-        Some((time, message)) => (time, Some(Mta::Postfix), message),
-        None => match prefix(line, ctx, stamps) {
-            Ok(found) => found,
-            Err(answer) => return answer,
-        },
+    // The common line: a Postfix tag after the last stamp and host.
+    if ctx.mta.is_none_or(|m| m == Mta::Postfix)
+        && let Some((time, message)) = known_postfix_prefix(line, stamps)
+    {
+        let kind = LineKind::Recognized(Mta::Postfix);
+        return match postfix::parse(message, true) {
+            Parsed::Event(event) => ParsedLine { kind, time, event: Some(Event { time, ..event }) },
+            // A tagged Postfix line is never `Unrecognized`.
+            Parsed::Line | Parsed::Unrecognized => ParsedLine { kind, time, event: None },
+        };
+    }
+    let (time, mta, message) = match prefix(line, ctx, stamps) {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
     let (mta, known) = match (ctx.mta, mta) {
         (Some(forced), Some(found)) if forced != found => {
