@@ -13,6 +13,11 @@ use crate::formats::LineKind;
 use crate::mask::mask;
 use crate::time::LogTime;
 
+mod shape;
+
+pub use shape::FailureShape;
+use shape::shape_hash;
+
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A host or domain name as a map key. Most names fit inline, so a lookup
@@ -38,87 +43,6 @@ pub const DISTINCT_HOURS: usize = 100_000;
 pub const UNCLASSIFIED: u16 = u16::MAX;
 /// Distinct failure shapes kept for classification.
 pub const DISTINCT_SHAPES: usize = 50_000;
-/// Longest reply kept as the example of a shape.
-const SHAPE_TEXT_MAX: usize = 1024;
-
-/// Failed replies that differ only in numbers, ids, addresses' local parts
-/// and IP addresses share a shape; the reason and provider rules run once
-/// per shape, on its example, instead of once per event. The example is
-/// the reply whose text hashes lowest, so it does not depend on the order
-/// the events came in.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FailureShape {
-    pub count: u64,
-    has_example: bool,
-    example_hash: u64,
-    pub text: Box<[u8]>,
-    pub remote: Box<[u8]>,
-}
-
-impl FailureShape {
-    /// `h` hashes text and remote together, so equal hashes mean an equal
-    /// example and the choice never depends on arrival order.
-    fn offer(&mut self, h: u64, text: &[u8], remote: &[u8]) {
-        if !self.has_example || h < self.example_hash {
-            self.has_example = true;
-            self.example_hash = h;
-            self.text = text[..text.len().min(SHAPE_TEXT_MAX)].into();
-            self.remote = remote.into();
-        }
-    }
-
-    fn merge(&mut self, o: &FailureShape) {
-        self.count += o.count;
-        self.offer(o.example_hash, &o.text, &o.remote);
-    }
-}
-
-/// The shape of a failed reply: its words without tokens of three digits
-/// or more (codes, ids, IP addresses, sizes), without other tokens with
-/// digits but neither a dot nor a bracket (generated ids and names), and
-/// without the local part of addresses, plus the domain of the remote host
-/// when it is a name.
-fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = SAMPLE_HASH.build_hasher();
-    // One pass over the bytes: each token's digits and first `@` are
-    // noted on the way to the space that ends it.
-    let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
-    let (mut start, mut digits, mut dotted, mut at) = (0, 0, false, None);
-    // Tokens with three digits or more are numbers and ids; with fewer
-    // digits they are ids too (`<DESKTOP-7MIVAG1>:`), unless dotted names
-    // (`dnsbl-1.example.net`, which rules capture) or bracketed tokens
-    // (`[TSS04]`, which provider rules match).
-    let mut token = |end: usize, start: usize, digits: u32, dotted: bool, at: Option<usize>| {
-        let kept = dotted || matches!(text.get(start), Some(b'[' | b'('));
-        if digits == 0 || (digits < 3 && kept) {
-            h.write(&text[at.unwrap_or(start)..end]);
-            h.write_u8(b' ');
-        }
-    };
-    for (i, &c) in text.iter().enumerate() {
-        match c {
-            b' ' => {
-                token(i, start, digits, dotted, at);
-                (start, digits, dotted, at) = (i + 1, 0, false, None);
-            }
-            b'0'..=b'9' => digits += 1,
-            b'.' => dotted = true,
-            b'@' if at.is_none() => at = Some(i),
-            _ => {}
-        }
-    }
-    token(text.len(), start, digits, dotted, at);
-    // Host names can name a provider, which their last two labels show
-    // (`google.com`, `outlook.com`); bare addresses only split shapes.
-    if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
-        let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
-        for &b in tail {
-            h.write_u8(b.to_ascii_lowercase());
-        }
-    }
-    h.finish()
-}
 
 /// Longest reply text kept in an example.
 const SAMPLE_MAX_BYTES: usize = 400;
@@ -561,22 +485,6 @@ mod tests {
             status: Some(Status::Bounced),
             ..Event::default()
         }
-    }
-
-    #[test]
-    fn shapes_ignore_ids_but_keep_names_rules_read() {
-        let same = |a: &str, b: &str| {
-            shape_hash(a.as_bytes(), b"mx.example.net") == shape_hash(b.as_bytes(), b"mx.example.net")
-        };
-        assert!(same("504 5.5.2 <DESKTOP-7MIVAG1>: Helo rejected", "504 5.5.2 <DESKTOP-OAF1CP1>: Helo rejected"));
-        assert!(same("550 5.1.1 <ann@example.com>: unknown", "550 5.1.1 <bob12@example.com>: unknown"));
-        assert!(same("421 Try again later (id 123456)", "421 Try again later (id 98765)"));
-        assert!(!same("554 blocked using dnsbl-1.example.net", "554 blocked using dnsbl-2.example.net"));
-        assert!(!same(
-            "553 5.7.1 [TSS04] Messages temporarily deferred",
-            "553 5.7.1 [TSS09] Messages temporarily deferred"
-        ));
-        assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
     }
 
     #[test]

@@ -27,11 +27,61 @@ pub fn mask16<const N: usize>(block: &[u8; 16], set: [u8; N]) -> u32 {
     }
 }
 
+/// Bit `i` set where `lo <= block[i] <= hi`.
+#[inline(always)]
+pub fn range16(block: &[u8; 16], lo: u8, hi: u8) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_min_epu8, _mm_movemask_epi8,
+            _mm_set1_epi8,
+        };
+        // SAFETY: as in `mask16`. A byte is in range when clamping it to
+        // the range leaves it unchanged (unsigned min and max).
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            let above = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(lo as i8)), v);
+            let below = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(hi as i8)), v);
+            _mm_movemask_epi8(_mm_and_si128(above, below)) as u32
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block.iter().enumerate().filter(|(_, c)| (lo..=hi).contains(*c)).fold(0, |m, (i, _)| m | 1 << i)
+    }
+}
+
+/// A 64-byte mask made of the 16-byte masks `quarter` gives.
+#[inline(always)]
+fn wide(block: &[u8; 64], quarter: impl Fn(&[u8; 16]) -> u32) -> u64 {
+    let q = |k: usize| u64::from(quarter(block[k * 16..k * 16 + 16].try_into().expect("16 bytes")));
+    q(0) | q(1) << 16 | q(2) << 32 | q(3) << 48
+}
+
 /// Bit `i` set where `block[i] == byte`.
 #[inline(always)]
 pub fn mask64(block: &[u8; 64], byte: u8) -> u64 {
-    let quarter = |k: usize| u64::from(mask16(block[k * 16..k * 16 + 16].try_into().expect("16 bytes"), [byte]));
-    quarter(0) | quarter(1) << 16 | quarter(2) << 32 | quarter(3) << 48
+    wide(block, |b| mask16(b, [byte]))
+}
+
+/// Bit `i` set where `lo <= block[i] <= hi`.
+#[inline(always)]
+pub fn range64(block: &[u8; 64], lo: u8, hi: u8) -> u64 {
+    wide(block, |b| range16(b, lo, hi))
+}
+
+/// The 64-byte blocks of `b` from its start, the last one padded with
+/// `pad`, with each block's offset.
+pub fn blocks(b: &[u8], pad: u8) -> impl Iterator<Item = (usize, [u8; 64])> + '_ {
+    b.chunks(64).enumerate().map(move |(k, part)| {
+        // A whole block is a fixed-size copy, with no library call.
+        let block = part.try_into().unwrap_or_else(|_| {
+            let mut block = [pad; 64];
+            block[..part.len()].copy_from_slice(part);
+            block
+        });
+        (k * 64, block)
+    })
 }
 
 /// Offsets of every `byte` in a buffer, in order, found 64 bytes at a time.
@@ -105,5 +155,8 @@ mod tests {
         block[15] = b':' ^ 0x80;
         assert_eq!(mask16(&block, [b':', b'[']), 1 << 3 | 1 << 9);
         assert_eq!(mask16(&block, [b' ']), 0);
+        let digits = *b"a09/:5\x80\xb9 1234567";
+        assert_eq!(range16(&digits, b'0', b'9'), 0b1111_1110_0010_0110);
+        assert_eq!(range16(&digits, 0x80, 0xff), 0b1100_0000);
     }
 }

@@ -1,0 +1,179 @@
+//! Failure shapes: failed replies that differ only in numbers, ids,
+//! addresses' local parts and IP addresses share one, so the reason and
+//! provider rules run once per shape instead of once per event.
+
+use std::hash::{BuildHasher, Hasher};
+
+use super::SAMPLE_HASH;
+use crate::bytemask::{blocks, mask64, range64};
+
+/// Longest reply kept as the example of a shape.
+pub const SHAPE_TEXT_MAX: usize = 1024;
+
+/// Failed replies that differ only in numbers, ids, addresses' local parts
+/// and IP addresses share a shape; the reason and provider rules run once
+/// per shape, on its example, instead of once per event. The example is
+/// the reply whose text hashes lowest, so it does not depend on the order
+/// the events came in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FailureShape {
+    pub count: u64,
+    pub(super) has_example: bool,
+    pub(super) example_hash: u64,
+    pub text: Box<[u8]>,
+    pub remote: Box<[u8]>,
+}
+
+impl FailureShape {
+    /// `h` hashes text and remote together, so equal hashes mean an equal
+    /// example and the choice never depends on arrival order.
+    pub(super) fn offer(&mut self, h: u64, text: &[u8], remote: &[u8]) {
+        if !self.has_example || h < self.example_hash {
+            self.has_example = true;
+            self.example_hash = h;
+            self.text = text[..text.len().min(SHAPE_TEXT_MAX)].into();
+            self.remote = remote.into();
+        }
+    }
+
+    pub(super) fn merge(&mut self, o: &FailureShape) {
+        self.count += o.count;
+        self.offer(o.example_hash, &o.text, &o.remote);
+    }
+}
+
+/// The shape of a failed reply: its words without tokens of three digits
+/// or more (codes, ids, IP addresses, sizes), without other tokens with
+/// digits but neither a dot nor a bracket (generated ids and names), and
+/// without the local part of addresses, plus the domain of the remote host
+/// when it is a name.
+pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
+    let mut h = SAMPLE_HASH.build_hasher();
+    let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
+    // Tokens end at spaces. Each 64-byte block is classified at once into
+    // masks of spaces, digits, dots and `@`; a token's digits, dots and
+    // first `@` are then read off the masks between two spaces.
+    let mut token = Token::default();
+    for (at, block) in blocks(text, 0) {
+        let (mut spaces, digits, dots, ats) =
+            (mask64(&block, b' '), range64(&block, b'0', b'9'), mask64(&block, b'.'), mask64(&block, b'@'));
+        let mut from = 0;
+        while spaces != 0 {
+            let end = spaces.trailing_zeros();
+            token.take(at, between(from, end), digits, dots, ats);
+            token.hash_into(&mut h, text, at + end as usize);
+            token = Token { start: at + end as usize + 1, ..Token::default() };
+            from = end + 1;
+            spaces &= spaces - 1;
+        }
+        token.take(at, between(from, 64), digits, dots, ats);
+    }
+    token.hash_into(&mut h, text, text.len());
+    // Host names can name a provider, which their last two labels show
+    // (`google.com`, `outlook.com`); bare addresses only split shapes.
+    if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
+        let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
+        for &b in tail {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+    }
+    h.finish()
+}
+
+/// The bits `from..to` of a 64-bit mask.
+#[inline]
+fn between(from: u32, to: u32) -> u64 {
+    let below = |n: u32| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    below(to) & !below(from)
+}
+
+/// What the part of a token read so far holds.
+#[derive(Default)]
+struct Token {
+    start: usize,
+    digits: u32,
+    dotted: bool,
+    at: Option<usize>,
+}
+
+impl Token {
+    /// Adds the token's bytes `part` of the block at `at`.
+    #[inline]
+    fn take(&mut self, at: usize, part: u64, digits: u64, dots: u64, ats: u64) {
+        self.digits += (digits & part).count_ones();
+        self.dotted |= dots & part != 0;
+        if self.at.is_none() && ats & part != 0 {
+            self.at = Some(at + (ats & part).trailing_zeros() as usize);
+        }
+    }
+
+    /// Hashes the token ending at `end` unless it is dropped. Tokens with
+    /// three digits or more are numbers and ids; with fewer digits they
+    /// are ids too (`<DESKTOP-7MIVAG1>:`), unless dotted names
+    /// (`dnsbl-1.example.net`, which rules capture) or bracketed tokens
+    /// (`[TSS04]`, which provider rules match).
+    #[inline]
+    fn hash_into(&self, h: &mut impl Hasher, text: &[u8], end: usize) {
+        let kept = self.dotted || matches!(text.get(self.start), Some(b'[' | b'('));
+        if self.digits == 0 || (self.digits < 3 && kept) {
+            h.write(&text[self.at.unwrap_or(self.start)..end]);
+            h.write_u8(b' ');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_ignore_ids_but_keep_names_rules_read() {
+        let same = |a: &str, b: &str| {
+            shape_hash(a.as_bytes(), b"mx.example.net") == shape_hash(b.as_bytes(), b"mx.example.net")
+        };
+        assert!(same("504 5.5.2 <DESKTOP-7MIVAG1>: Helo rejected", "504 5.5.2 <DESKTOP-OAF1CP1>: Helo rejected"));
+        assert!(same("550 5.1.1 <ann@example.com>: unknown", "550 5.1.1 <bob12@example.com>: unknown"));
+        assert!(same("421 Try again later (id 123456)", "421 Try again later (id 98765)"));
+        assert!(!same("554 blocked using dnsbl-1.example.net", "554 blocked using dnsbl-2.example.net"));
+        assert!(!same(
+            "553 5.7.1 [TSS04] Messages temporarily deferred",
+            "553 5.7.1 [TSS09] Messages temporarily deferred"
+        ));
+        assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
+    }
+
+    /// The token rules read byte by byte, as the masks must read them.
+    fn plain_shape_hash(text: &[u8], remote: &[u8]) -> u64 {
+        let mut h = SAMPLE_HASH.build_hasher();
+        let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
+        let mut token = Token::default();
+        for (i, &c) in text.iter().enumerate() {
+            match c {
+                b' ' => {
+                    token.hash_into(&mut h, text, i);
+                    token = Token { start: i + 1, ..Token::default() };
+                }
+                b'0'..=b'9' => token.digits += 1,
+                b'.' => token.dotted = true,
+                b'@' if token.at.is_none() => token.at = Some(i),
+                _ => {}
+            }
+        }
+        token.hash_into(&mut h, text, text.len());
+        if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
+            let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
+            for &b in tail {
+                h.write_u8(b.to_ascii_lowercase());
+            }
+        }
+        h.finish()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn masks_read_tokens_as_bytes_do(text in proptest::collection::vec(
+            proptest::sample::select(b" 0123456789.@[(ab\xc3".to_vec()), 0..1100)) {
+            proptest::prop_assert_eq!(shape_hash(&text, b"mx.example.net"), plain_shape_hash(&text, b"mx.example.net"));
+        }
+    }
+}
