@@ -86,6 +86,10 @@ impl Status {
     /// Maps a `status=` word. Only the leading letters count, so
     /// `undeliverable-but-not-cached` is `undeliverable`.
     pub fn from_word(word: &[u8]) -> Status {
+        // Nearly every status is `sent`, followed by its reply.
+        if word.starts_with(b"sent") && !word.get(4).is_some_and(u8::is_ascii_alphabetic) {
+            return Status::Sent;
+        }
         let n = word.iter().take_while(|c| c.is_ascii_alphabetic()).count();
         match &word[..n] {
             b"sent" => Status::Sent,
@@ -237,5 +241,27 @@ impl Event<'_> {
 
     pub fn has_code(&self) -> bool {
         self.basic.is_some() || self.enhanced.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_words_count_by_their_letters() {
+        for (word, want) in [
+            (&b"sent (250 2.0.0 Ok)"[..], Status::Sent),
+            (b"sent", Status::Sent),
+            (b"sent,", Status::Sent),
+            (b"sentinel (x)", Status::Other),
+            (b"bounced (host x said: 550)", Status::Bounced),
+            (b"undeliverable-but-not-cached", Status::Undeliverable),
+            (b"SOFTBOUNCE", Status::SoftBounce),
+            (b"sen", Status::Other),
+            (b"", Status::Other),
+        ] {
+            assert_eq!(Status::from_word(word), want, "{}", String::from_utf8_lossy(word));
+        }
     }
 }

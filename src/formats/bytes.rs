@@ -96,6 +96,12 @@ pub fn position_of3(b: &[u8], limit: usize, set: [u8; 3]) -> Option<usize> {
     first_in_set(&b[..b.len().min(limit)], set)
 }
 
+/// Offset of the first byte of `b` in `set`.
+#[inline]
+pub fn position_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
+    first_in_set(b, set)
+}
+
 /// The first byte of `b` that is in `set`, sixteen bytes at a time, the
 /// last sixteen read again overlapping those before; spans shorter than
 /// that eight at a time.

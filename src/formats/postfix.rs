@@ -16,7 +16,7 @@
 //! here still counts when it carries an anchored code.
 
 use super::Parsed;
-use super::bytes::{find, find_field, position_in_24, position_of, rfind};
+use super::bytes::{find, find_field, position_in_24, position_in_set, position_of, rfind};
 use super::reply::{find_reply_and_dsn, status_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -56,8 +56,19 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
         return if known { Parsed::Line } else { Parsed::Unrecognized };
     }
     ev.domain = recipient_domain(rest);
-    ev.remote = remote_host(rest);
-    ev.stage = stage(rest);
+    // A reject names the refused command and client before any text the
+    // client or a remote server wrote, so words in that text (`host X
+    // said:`, `(in reply to …)`) cannot stand in for them.
+    match reject_body(rest) {
+        Some(body) => {
+            ev.stage = Stage::from_command(body);
+            ev.remote = reject_client(body).map_or_else(|| remote_host(rest), host_of);
+        }
+        None => {
+            ev.remote = remote_host(rest);
+            ev.stage = stage(rest);
+        }
+    }
     ev.text = reply_text(msg, reply.start, status_at.map(|i| msg.len() - rest.len() + i));
     Parsed::Event(ev)
 }
@@ -265,9 +276,6 @@ fn remote_host(msg: &[u8]) -> &[u8] {
             }
         }
     }
-    if let Some(i) = reject_client(msg) {
-        return host_of(&msg[i..]);
-    }
     let peer = find!(msg, b"connect to ")
         .map(|i| i + 11)
         .or_else(|| find!(msg, b"lost connection with ").map(|i| i + 21))
@@ -275,22 +283,25 @@ fn remote_host(msg: &[u8]) -> &[u8] {
     peer.map_or(&[], |at| host_of(&msg[at..]))
 }
 
-/// Offset of the client in `reject: CMD from client[ip]…`.
-fn reject_client(msg: &[u8]) -> Option<usize> {
-    let body = msg
-        .strip_prefix(b"reject: ")
+/// What follows `reject: `, `milter-reject: ` or `reject_warning: `:
+/// the refused command, then ` from ` and the client.
+fn reject_body(msg: &[u8]) -> Option<&[u8]> {
+    msg.strip_prefix(b"reject: ")
         .or_else(|| msg.strip_prefix(b"milter-reject: "))
-        .or_else(|| msg.strip_prefix(b"reject_warning: "))?;
-    let offset = msg.len() - body.len();
+        .or_else(|| msg.strip_prefix(b"reject_warning: "))
+}
+
+/// The client in a reject's `body`: `CMD from client[ip]…`.
+fn reject_client(body: &[u8]) -> Option<&[u8]> {
     // Header and body checks quote attacker text first; the client follows
     // the last ` from ` before `; from=`.
     let limit = find!(body, b"; from=").unwrap_or(body.len());
-    rfind!(&body[..limit], b" from ").map(|i| offset + i + 6)
+    rfind!(&body[..limit], b" from ").map(|i| &body[i + 6..])
 }
 
 /// `host[ip]:port` → `host`, but `unknown[ip]` and `[ip]` → `ip`.
 fn host_of(v: &[u8]) -> &[u8] {
-    let end = v.iter().position(|&c| matches!(c, b' ' | b',' | b';' | b':' | b'[')).unwrap_or(v.len());
+    let end = position_in_set(v, [b' ', b',', b';', b':', b'[']).unwrap_or(v.len());
     let name = &v[..end];
     if (name.is_empty() || name == b"unknown") && v.get(end) == Some(&b'[') {
         let inner = &v[end + 1..];
@@ -302,11 +313,6 @@ fn host_of(v: &[u8]) -> &[u8] {
 fn stage(msg: &[u8]) -> Stage {
     if let Some(i) = rfind!(msg, b"(in reply to ") {
         return Stage::from_command(&msg[i + 13..]);
-    }
-    for prefix in [&b"reject: "[..], b"milter-reject: ", b"reject_warning: "] {
-        if let Some(cmd) = msg.strip_prefix(prefix) {
-            return Stage::from_command(cmd);
-        }
     }
     if find!(msg, b"refused to talk to me").is_some() || find!(msg, b"initial server greeting").is_some() {
         return Stage::Connect;

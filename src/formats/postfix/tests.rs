@@ -189,6 +189,18 @@ fn rejects() {
             "RCPT TO",
             "553 5.7.1 <s@example.com>: Sender address rejected: not owned by user ph123",
         ),
+        (
+            // The text quotes a verification probe's answer: the client and
+            // the command are still the reject's own.
+            "NOQUEUE: reject: RCPT from client.example.net[192.0.2.7]: 450 4.1.1 <u@example.com>: Recipient address rejected: unverified address: host mx.example.com[198.51.100.2] said: 550 5.1.1 no such user (in reply to MAIL FROM command); from=<s@example.org> to=<u@example.com> proto=ESMTP helo=<client.example.net>",
+            Some("rejected"),
+            Some(450),
+            Some("4.1.1"),
+            "example.com",
+            "client.example.net",
+            "RCPT TO",
+            "450 4.1.1 <u@example.com>: Recipient address rejected: unverified address: host mx.example.com[198.51.100.2] said: 550 5.1.1 no such user",
+        ),
     ]);
 }
 
