@@ -58,10 +58,10 @@ fn wide(block: &[u8; 64], quarter: impl Fn(&[u8; 16]) -> u32) -> u64 {
     q(0) | q(1) << 16 | q(2) << 32 | q(3) << 48
 }
 
-/// Bit `i` set where `block[i] == byte`.
+/// Bit `i` set where `block[i]` is one of `set`.
 #[inline(always)]
-pub fn mask64(block: &[u8; 64], byte: u8) -> u64 {
-    wide(block, |b| mask16(b, [byte]))
+pub fn mask64<const N: usize>(block: &[u8; 64], set: [u8; N]) -> u64 {
+    wide(block, |b| mask16(b, set))
 }
 
 /// Bit `i` set where `lo <= block[i] <= hi`.
@@ -84,37 +84,38 @@ pub fn blocks(b: &[u8], pad: u8) -> impl Iterator<Item = (usize, [u8; 64])> + '_
     })
 }
 
-/// Offsets of every `byte` in a buffer, in order, found 64 bytes at a time.
-pub struct Positions<'a> {
+/// Offsets of every byte of a set in a buffer, in order, found 64 bytes
+/// at a time.
+pub struct Positions<'a, const N: usize> {
     hay: &'a [u8],
-    byte: u8,
+    set: [u8; N],
     /// Start of the block `mask` describes.
     base: usize,
     /// Hits in that block not yet returned.
     mask: u64,
 }
 
-impl<'a> Positions<'a> {
-    pub fn new(hay: &'a [u8], byte: u8) -> Self {
-        Positions { hay, byte, base: 0, mask: block_mask(hay, 0, byte) }
+impl<'a, const N: usize> Positions<'a, N> {
+    pub fn new(hay: &'a [u8], set: [u8; N]) -> Self {
+        Positions { hay, set, base: 0, mask: block_mask(hay, 0, set) }
     }
 }
 
 /// The mask of the 64 bytes from `at`; past the end of `hay` nothing is set.
 #[inline(always)]
-fn block_mask(hay: &[u8], at: usize, byte: u8) -> u64 {
+fn block_mask<const N: usize>(hay: &[u8], at: usize, set: [u8; N]) -> u64 {
     match hay.get(at..at + 64) {
-        Some(block) => mask64(block.try_into().expect("64 bytes"), byte),
+        Some(block) => mask64(block.try_into().expect("64 bytes"), set),
         None => {
             let tail = hay.get(at..).unwrap_or_default();
-            let mut block = [!byte; 64];
+            let mut block = [0; 64];
             block[..tail.len()].copy_from_slice(tail);
-            mask64(&block, byte)
+            mask64(&block, set) & (1u64 << tail.len()).wrapping_sub(1)
         }
     }
 }
 
-impl Iterator for Positions<'_> {
+impl<const N: usize> Iterator for Positions<'_, N> {
     type Item = usize;
 
     #[inline]
@@ -124,7 +125,7 @@ impl Iterator for Positions<'_> {
             if self.base >= self.hay.len() {
                 return None;
             }
-            self.mask = block_mask(self.hay, self.base, self.byte);
+            self.mask = block_mask(self.hay, self.base, self.set);
         }
         let at = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
@@ -141,10 +142,13 @@ mod tests {
         for len in 0..200 {
             let hay: Vec<u8> = (0..len).map(|i| if (i * 7 + len) % 11 == 0 { b'\n' } else { b'a' }).collect();
             let want: Vec<usize> = hay.iter().enumerate().filter(|(_, c)| **c == b'\n').map(|(i, _)| i).collect();
-            assert_eq!(Positions::new(&hay, b'\n').collect::<Vec<_>>(), want, "{len}");
+            assert_eq!(Positions::new(&hay, [b'\n']).collect::<Vec<_>>(), want, "{len}");
+            let two: Vec<usize> = hay.iter().enumerate().filter(|(_, c)| **c != 0).map(|(i, _)| i).collect();
+            assert_eq!(Positions::new(&hay, [b'\n', b'a']).collect::<Vec<_>>(), two, "{len}");
         }
-        assert_eq!(Positions::new(&[0xff; 100], 0xff).count(), 100);
-        assert_eq!(Positions::new(&[], b'\n').count(), 0);
+        assert_eq!(Positions::new(&[0xff; 100], [0xff]).count(), 100);
+        assert_eq!(Positions::new(&[0; 100], [0]).count(), 100);
+        assert_eq!(Positions::new(&[], [b'\n']).count(), 0);
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
         }
         summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
     };
-    for nl in Positions::new(chunk, b'\n') {
+    for nl in Positions::new(chunk, [b'\n']) {
         scan_line(&chunk[start..nl]);
         start = nl + 1;
     }

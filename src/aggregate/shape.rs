@@ -56,7 +56,7 @@ pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     let mut token = Token::default();
     for (at, block) in blocks(text, 0) {
         let (mut spaces, digits, dots, ats) =
-            (mask64(&block, b' '), range64(&block, b'0', b'9'), mask64(&block, b'.'), mask64(&block, b'@'));
+            (mask64(&block, [b' ']), range64(&block, b'0', b'9'), mask64(&block, [b'.']), mask64(&block, [b'@']));
         let mut from = 0;
         while spaces != 0 {
             let end = spaces.trailing_zeros();

@@ -142,7 +142,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     // The anchor `status=word (` is part of the reply rules, so the search
     // starts at the field name.
     let from = msg.len() - rest.len() + status_at - 7;
-    let reply = status_reply(&msg[from..]);
+    let reply = status_reply(&msg[from..], ev.enhanced.is_none());
     ev.basic = reply.basic;
     ev.enhanced = ev.enhanced.or(reply.enhanced);
     let reply_start = reply.start.map(|s| from + s);
@@ -348,7 +348,7 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
     }
     // Most replies hold neither trailer: one scan for their first bytes
     // spares two substring searches.
-    if memchr::memchr2(b'(', b';', &tail[..end]).is_none() {
+    if position_in_set(&tail[..end], [b'(', b';']).is_none() {
         return &tail[..end];
     }
     if let Some(i) = find!(&tail[..end], b" (in reply to ") {

@@ -5,10 +5,9 @@
 //! multi-line reply (`550-5.7.1 … 550 5.7.1 …`) are never anchored, so one
 //! reply counts once.
 
-use memchr::memchr2_iter;
-
 use super::bytes::find_iter;
 
+use crate::bytemask::Positions;
 use crate::code::{BasicCode, EnhancedCode};
 
 /// The first reply found in a message.
@@ -39,7 +38,7 @@ fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
     // `Some` once the first `dsn=` field has been passed.
     let mut dsn = None;
     let mut stopped = false;
-    for i in memchr2_iter(b':', b'=', msg) {
+    for i in Positions::new(msg, [b':', b'=']) {
         if want_dsn && dsn.is_none() && msg[i] == b'=' && ends_dsn_name(msg, i) {
             dsn = Some(EnhancedCode::parse_prefix(&msg[i + 1..]).map(|(e, _)| e));
         }
@@ -89,16 +88,21 @@ fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
 }
 
 /// [`find_reply`] for a message that starts `status=<word> (` (Postfix
-/// delivery results): when the first anchor holds a basic and an enhanced
-/// code, that is the whole answer and no scan is needed; anything else
-/// takes the general path.
-pub fn status_reply(msg: &[u8]) -> Reply {
+/// delivery results). A basic code at that first anchor is the reply's
+/// start and its basic code; with an enhanced code after it, or when the
+/// caller has one already (`need_enhanced` false: the `dsn=` field), that
+/// is the whole answer and no scan is needed. Then only `enhanced` may
+/// differ from the general scan's (`None` where the scan might find one
+/// later); anything else takes the general path.
+pub fn status_reply(msg: &[u8], need_enhanced: bool) -> Reply {
     if msg.starts_with(b"status=")
         && let Some(p) = anchor_end(msg, 6)
         && let Some((basic, len)) = basic_at(&msg[p..])
-        && let Some(e) = enhanced_after(&msg[p..], len)
     {
-        return Reply { basic: Some(basic), enhanced: Some(e), start: Some(p) };
+        let enhanced = enhanced_after(&msg[p..], len);
+        if enhanced.is_some() || !need_enhanced {
+            return Reply { basic: Some(basic), enhanced, start: Some(p) };
+        }
     }
     find_reply(msg)
 }
@@ -188,6 +192,8 @@ mod tests {
         for msg in [
             "status=sent (250 2.0.0 Ok: queued as 4Xyz)",
             "status=sent (250 Ok: 2.0.0 queued)",
+            "status=sent (250 OK id=1xUuzx-0008Oh-Kh)",
+            "status=sent (delivered to maildir)",
             "status=bounced (host x[1.2.3.4] said: 550 5.1.1 unknown (in reply to RCPT TO command))",
             "status=deferred (connect to x[1.2.3.4]:25: Connection timed out)",
             "status=sent (250-2.0.0 Ok)",
@@ -201,7 +207,11 @@ mod tests {
             "status=",
             "reject=550 5.7.1 x",
         ] {
-            assert_eq!(status_reply(msg.as_bytes()), find_reply(msg.as_bytes()), "{msg}");
+            let (general, m) = (find_reply(msg.as_bytes()), msg.as_bytes());
+            assert_eq!(status_reply(m, true), general, "{msg}");
+            let known = status_reply(m, false);
+            assert_eq!((known.basic, known.start), (general.basic, general.start), "{msg}");
+            assert!(known.enhanced.is_none() || known.enhanced == general.enhanced, "{msg}");
         }
     }
 
