@@ -133,6 +133,83 @@ impl<const N: usize> Iterator for Positions<'_, N> {
     }
 }
 
+/// The lines of a buffer (split at `\n`, the last one possibly without
+/// it), each with whether it holds a byte of 0x80 or more: a line of
+/// ASCII bytes only is valid UTF-8 without further checks. Both are found
+/// in one pass, 64 bytes at a time.
+pub struct Lines<'a> {
+    hay: &'a [u8],
+    /// Start of the block the masks describe.
+    base: usize,
+    /// Newlines in that block not yet returned.
+    newlines: u64,
+    /// Bytes of 0x80 or more in that block.
+    high: u64,
+    /// Start of the next line.
+    start: usize,
+    /// Whether that line has a high byte in the blocks before `base`.
+    high_before: bool,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(hay: &'a [u8]) -> Self {
+        let (newlines, high) = newlines_and_high(hay, 0);
+        Lines { hay, base: 0, newlines, high, start: 0, high_before: false }
+    }
+}
+
+/// Newlines and high bytes of the 64 bytes from `at` (none past the end).
+#[inline(always)]
+fn newlines_and_high(hay: &[u8], at: usize) -> (u64, u64) {
+    let of = |block: &[u8; 64]| (mask64(block, [b'\n']), range64(block, 0x80, 0xff));
+    match hay.get(at..at + 64) {
+        Some(block) => of(block.try_into().expect("64 bytes")),
+        None => {
+            let tail = hay.get(at..).unwrap_or_default();
+            let mut block = [0; 64];
+            block[..tail.len()].copy_from_slice(tail);
+            of(&block)
+        }
+    }
+}
+
+/// The bits `from..` of a 64-bit mask (none when `from` is 64 or more).
+#[inline(always)]
+fn from_bit(from: usize) -> u64 {
+    if from >= 64 { 0 } else { u64::MAX << from }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    /// A line without its `\n`, and whether it holds a high byte.
+    type Item = (&'a [u8], bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line_bits = from_bit(self.start.saturating_sub(self.base));
+            if self.newlines != 0 {
+                let at = self.newlines.trailing_zeros() as usize;
+                self.newlines &= self.newlines - 1;
+                let high = self.high_before || self.high & line_bits & !from_bit(at) != 0;
+                let line = &self.hay[self.start..self.base + at];
+                (self.start, self.high_before) = (self.base + at + 1, false);
+                return Some((line, high));
+            }
+            self.high_before |= self.high & line_bits != 0;
+            self.base += 64;
+            if self.base >= self.hay.len() {
+                if self.start >= self.hay.len() {
+                    return None;
+                }
+                let line = &self.hay[self.start..];
+                self.start = self.hay.len();
+                return Some((line, self.high_before));
+            }
+            (self.newlines, self.high) = newlines_and_high(self.hay, self.base);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +226,36 @@ mod tests {
         assert_eq!(Positions::new(&[0xff; 100], [0xff]).count(), 100);
         assert_eq!(Positions::new(&[0; 100], [0]).count(), 100);
         assert_eq!(Positions::new(&[], [b'\n']).count(), 0);
+    }
+
+    #[test]
+    fn lines_are_those_of_a_split_with_their_high_bytes() {
+        for len in 0..300 {
+            for seed in 0..4usize {
+                let hay: Vec<u8> = (0..len)
+                    .map(|i| match (i * 7 + len * 3 + seed * 11) % 23 {
+                        0 | 5 => b'\n',
+                        3 if seed > 0 => 0xc3,
+                        9 if seed == 2 => 0xff,
+                        _ => b'a',
+                    })
+                    .collect();
+                let mut want: Vec<(&[u8], bool)> =
+                    hay.split(|&c| c == b'\n').map(|l| (l, l.iter().any(|&c| c >= 0x80))).collect();
+                if hay.last().is_none_or(|&c| c == b'\n') {
+                    want.pop();
+                }
+                assert_eq!(Lines::new(&hay).collect::<Vec<_>>(), want, "{len} {seed}");
+            }
+        }
+        // A long line whose only high byte lies blocks before its end.
+        for at in [0, 3, 63, 64, 130, 199] {
+            let mut hay = vec![b'a'; 200];
+            hay[at] = 0xe2;
+            hay.extend_from_slice(b"\nascii\n");
+            let got: Vec<_> = Lines::new(&hay).collect();
+            assert_eq!(got, [(&hay[..200], true), (&b"ascii"[..], false)], "{at}");
+        }
     }
 
     #[test]

@@ -2,27 +2,25 @@
 //! threads; the pipeline decides which chunk goes where.
 
 use crate::aggregate::Summary;
-use crate::bytemask::Positions;
+use crate::bytemask::Lines;
 use crate::formats::{ParseContext, StampCache, parse_line_cached};
 use crate::input::chunk::LINE_CAP;
 
 /// Counts every line of `chunk` (whole lines; the last may lack its `\n`).
 pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
-    // Checking the whole chunk once is far cheaper than line by line; only
-    // a chunk with invalid UTF-8 somewhere is checked per line.
-    let all_utf8 = simdutf8::basic::from_utf8(chunk).is_ok();
     summary.lines.bytes += chunk.len() as u64;
-    let mut start = 0;
     let mut stamps = StampCache::default();
-    let mut scan_line = |line: &[u8]| {
+    // The split notes which lines hold a byte outside ASCII; only those
+    // can be invalid UTF-8, so the others need no check of their own.
+    for (line, high) in Lines::new(chunk) {
         // A mapped chunk may hold a line a reader would have skipped.
         if line.len() > LINE_CAP {
             summary.lines.read += 1;
             summary.lines.unrecognized += 1;
             summary.lines.oversized += 1;
-            return;
+            continue;
         }
-        if !all_utf8 && std::str::from_utf8(line).is_err() {
+        if high && simdutf8::basic::from_utf8(line).is_err() {
             summary.lines.invalid_utf8 += 1;
         }
         let parsed = parse_line_cached(line, ctx, &mut stamps);
@@ -31,16 +29,9 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
         {
             summary.lines.read += 1;
             summary.lines.outside += 1;
-            return;
+            continue;
         }
         summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
-    };
-    for nl in Positions::new(chunk, [b'\n']) {
-        scan_line(&chunk[start..nl]);
-        start = nl + 1;
-    }
-    if start < chunk.len() {
-        scan_line(&chunk[start..]);
     }
 }
 
