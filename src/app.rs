@@ -47,7 +47,8 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
             exit = Exit::Error;
         }
     }
-    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &cfg.rules, &cfg.report);
+    let rules = cfg.rules.wait();
+    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &rules, &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
         Format::Text => text::render(&report, lang, w),
         Format::Json => json::render(&report, lang, w),
