@@ -73,6 +73,16 @@ const STAMP_HOSTS: &[&str] = &[
     // The previous host followed by more than a space.
     "Nov 22 08:01:02 mx1-",
     "Nov 22 08:01:02 mx",
+    // RFC 3339: fractions differ from line to line, zones may not.
+    "2026-11-22T08:01:02.123456+00:00 mx1 ",
+    "2026-11-22T08:01:02.9+00:00 mx1 ",
+    "2026-11-22T08:01:02+00:00 mx1 ",
+    "2026-11-22T08:01:02.5+01:00 mx1 ",
+    "2026-11-22T08:01:02.5+0100 mx1 ",
+    "2026-11-22T08:01:02.5Z mx1 ",
+    "2026-11-22T08:01:02. mx1 ",
+    "2026-11-22T08:01:02.5+00:00mx1 ",
+    "2026-11-22T08:01:03.5+00:00 mx1 ",
 ];
 const TAGS: &[&str] = &[
     "postfix/smtp[1501]: ",

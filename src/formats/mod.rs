@@ -83,7 +83,7 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     // The common line: a Postfix tag after the last stamp and host.
     if ctx.mta.is_none_or(|m| m == Mta::Postfix)
-        && let Some((time, message)) = known_postfix_prefix(line, stamps)
+        && let Some((time, message)) = known_postfix_prefix(line, ctx, stamps)
     {
         let kind = LineKind::Recognized(Mta::Postfix);
         return match postfix::parse(message, true) {
@@ -156,12 +156,17 @@ fn prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Re
 }
 
 /// The prefix of the common line, read without the general parser: a
-/// Postfix tag after the classic stamp and host of the line before. The
-/// time and message are those [`prefix`] finds; `None` sends any other
-/// line there.
+/// Postfix tag after the stamp (classic or RFC 3339) of the line before
+/// and a host. The time and message are those [`prefix`] finds; `None`
+/// sends any other line there.
 #[inline]
-fn known_postfix_prefix<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTime>, &'a [u8])> {
-    let (time, rest) = stamps.classic_host(line)?;
+fn known_postfix_prefix<'a>(
+    line: &'a [u8],
+    ctx: &ParseContext,
+    stamps: &mut StampCache,
+) -> Option<(Option<LogTime>, &'a [u8])> {
+    let (time, offset, rest) = stamps.known_host(line)?;
+    let time = ctx.on_local_clock(time, offset);
     // `postfix` holds none of the bytes that end a tag, so the program the
     // tag names starts with it.
     if !rest.starts_with(b"postfix") {

@@ -14,10 +14,27 @@ pub struct StampCache {
     classic: Option<([u8; 16], Option<LogTime>, usize)>,
     /// `YYYY-MM-DD?hh:mm:ss` (RFC 3339 and Exim), before any fraction or zone.
     iso: Option<([u8; 19], Option<Option<LogTime>>)>,
-    /// The host of the last classic line read by [`StampCache::classic_host`].
+    /// The last whole RFC 3339 stamp read (fractions differ from line to
+    /// line, so they are skipped, not compared).
+    iso_line: Option<IsoStamp>,
+    /// The host of the last line read by [`StampCache::known_host`].
     host: [u8; HOST_MAX],
     host_len: usize,
 }
+
+/// An RFC 3339 stamp: its date and clock, the zone and space after the
+/// fraction, and the time and UTC offset they gave.
+#[derive(Clone, Debug)]
+struct IsoStamp {
+    clock: [u8; 19],
+    zone: [u8; ZONE_MAX],
+    zone_len: usize,
+    time: Option<LogTime>,
+    offset: i32,
+}
+
+/// `+hh:mm ` is the longest zone with its space.
+const ZONE_MAX: usize = 7;
 
 /// Longest host name remembered; longer ones are read every time.
 const HOST_MAX: usize = 32;
@@ -42,19 +59,59 @@ impl StampCache {
         Some((time, len))
     }
 
-    /// For a line that starts with the last classic stamp seen: its time and
-    /// the rest after `host `, exactly as parsing the stamp and splitting the
-    /// host off would give them. `None` for any other line.
+    /// Notes a whole RFC 3339 stamp that parsed: `line[..zone_at]` is the
+    /// clock and fraction, `line[zone_at..end]` the zone and its space.
+    pub fn remember_iso(&mut self, line: &[u8], zone_at: usize, end: usize, time: Option<LogTime>, offset: i32) {
+        let (Some(clock), Some(zone)) = (line.first_chunk::<19>(), line.get(zone_at..end)) else {
+            return;
+        };
+        if zone.len() <= ZONE_MAX {
+            let mut z = [0; ZONE_MAX];
+            z[..zone.len()].copy_from_slice(zone);
+            self.iso_line = Some(IsoStamp { clock: *clock, zone: z, zone_len: zone.len(), time, offset });
+        }
+    }
+
+    /// For a line that starts with the last stamp seen, classic or RFC
+    /// 3339 (any fraction, the same zone): its time, the UTC offset the
+    /// stamp states, and the rest after `host `, exactly as parsing the
+    /// stamp and splitting the host off would give them. `None` for any
+    /// other line.
     #[inline]
-    pub fn classic_host<'a>(&mut self, line: &'a [u8]) -> Option<(Option<LogTime>, &'a [u8])> {
-        let (key, time, len) = self.classic.as_ref()?;
-        if line.first_chunk::<16>()? != key {
+    pub fn known_host<'a>(&mut self, line: &'a [u8]) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
+        let (time, offset, rest) = self.known_stamp(line)?;
+        Some((time, offset, self.split_host(rest)?))
+    }
+
+    #[inline]
+    fn known_stamp<'a>(&self, line: &'a [u8]) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
+        if let Some((key, time, len)) = &self.classic
+            && line.first_chunk::<16>() == Some(key)
+        {
+            return Some((*time, None, &line[*len..]));
+        }
+        let iso = self.iso_line.as_ref()?;
+        if line.first_chunk::<19>()? != &iso.clock {
             return None;
         }
-        let (time, rest) = (*time, &line[*len..]);
+        let mut i = 19;
+        if line.get(i) == Some(&b'.') {
+            let digits = line[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            i += 1 + digits;
+        }
+        let rest = line[i..].strip_prefix(&iso.zone[..iso.zone_len])?;
+        Some((iso.time, Some(iso.offset), rest))
+    }
+
+    /// `rest` after its first word (the host) and the space after it.
+    #[inline]
+    fn split_host<'a>(&mut self, rest: &'a [u8]) -> Option<&'a [u8]> {
         let n = self.host_len;
         if n > 0 && rest.get(n) == Some(&b' ') && same_start(rest, &self.host, n) {
-            return Some((time, &rest[n + 1..]));
+            return Some(&rest[n + 1..]);
         }
         // A new host: the word up to the first space, as the parser splits it.
         let end = rest.iter().position(|&c| c == b' ').filter(|&e| e > 0)?;
@@ -63,7 +120,7 @@ impl StampCache {
             self.host[..end].copy_from_slice(&rest[..end]);
             self.host_len = end;
         }
-        Some((time, &rest[end + 1..]))
+        Some(&rest[end + 1..])
     }
 
     /// The 19-byte date and clock `stamp` read by `parse` on a miss: `None`
@@ -125,27 +182,49 @@ mod tests {
     fn classic_host_needs_the_same_stamp_and_splits_the_host() {
         let mut c = StampCache::default();
         let t = LogTime::from_parts(2026, 11, 23, 4, 58, 29);
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx p: x"), None);
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx p: x"), None);
         c.classic(b"Nov 23 04:58:29 mx p: x", |_| Some((t, 16)));
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx p: x"), Some((t, &b"p: x"[..])));
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: y"), Some((t, &b"q: y"[..])));
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx2 q: z"), Some((t, &b"q: z"[..])));
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx3 q: z"), Some((t, &b"q: z"[..])));
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx p: x"), Some((t, None, &b"p: x"[..])));
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx2 q: y"), Some((t, None, &b"q: y"[..])));
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx2 q: z"), Some((t, None, &b"q: z"[..])));
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx3 q: z"), Some((t, None, &b"q: z"[..])));
         assert_eq!(
-            c.classic_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
-            Some((t, &b"q: a long message"[..]))
+            c.known_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
+            Some((t, None, &b"q: a long message"[..]))
         );
         assert_eq!(
-            c.classic_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
-            Some((t, &b"q: a long message"[..]))
+            c.known_host(b"Nov 23 04:58:29 mail.example.net q: a long message"),
+            Some((t, None, &b"q: a long message"[..]))
         );
         assert_eq!(
-            c.classic_host(b"Nov 23 04:58:29 mail.example.org q: a long message"),
-            Some((t, &b"q: a long message"[..]))
+            c.known_host(b"Nov 23 04:58:29 mail.example.org q: a long message"),
+            Some((t, None, &b"q: a long message"[..]))
         );
         assert_eq!(c.host_len, 16);
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29 mx"), None);
-        assert_eq!(c.classic_host(b"Nov 23 04:58:29  mx p: x"), None);
-        assert_eq!(c.classic_host(b"Nov 23 04:58:30 mx p: x"), None);
+        assert_eq!(c.known_host(b"Nov 23 04:58:29 mx"), None);
+        assert_eq!(c.known_host(b"Nov 23 04:58:29  mx p: x"), None);
+        assert_eq!(c.known_host(b"Nov 23 04:58:30 mx p: x"), None);
+    }
+
+    #[test]
+    fn known_host_reads_any_fraction_of_the_last_rfc3339_stamp() {
+        let mut c = StampCache::default();
+        let t = LogTime::from_parts(2026, 11, 23, 4, 58, 29);
+        let line = b"2026-11-23T04:58:29.123456+01:00 mx p: x";
+        assert_eq!(c.known_host(line), None);
+        c.remember_iso(line, 26, 33, t, 3600);
+        assert_eq!(c.known_host(line), Some((t, Some(3600), &b"p: x"[..])));
+        assert_eq!(c.known_host(b"2026-11-23T04:58:29.9+01:00 mx q: y"), Some((t, Some(3600), &b"q: y"[..])));
+        assert_eq!(c.known_host(b"2026-11-23T04:58:29+01:00 mx q: y"), Some((t, Some(3600), &b"q: y"[..])));
+        for other in [
+            &b"2026-11-23T04:58:29.9+0100 mx q: y"[..],
+            b"2026-11-23T04:58:29.9Z mx q: y",
+            b"2026-11-23T04:58:29. +01:00 mx q: y",
+            b"2026-11-23T04:58:29.+01:00 mx q: y",
+            b"2026-11-23T04:58:30.9+01:00 mx q: y",
+            b"2026-11-23T04:58:29.9+01:00",
+        ] {
+            assert_eq!(c.known_host(other), None, "{}", String::from_utf8_lossy(other));
+        }
     }
 }

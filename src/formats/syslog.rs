@@ -178,6 +178,7 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
         }
         i += frac;
     }
+    let zone_at = i;
     let offset = match line.get(i)? {
         b'Z' | b'z' => {
             i += 1;
@@ -202,6 +203,7 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
     if line.get(i) != Some(&b' ') {
         return None;
     }
+    stamps.remember_iso(line, zone_at, i + 1, time, offset);
     Some((time, Some(offset), &line[i + 1..]))
 }
 
