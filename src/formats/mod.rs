@@ -172,7 +172,7 @@ fn known_postfix_prefix<'a>(
     if !rest.starts_with(b"postfix") {
         return None;
     }
-    let (program, message) = syslog::tag_after(rest, b"postfix".len());
+    let (program, message) = syslog::postfix_tag(rest);
     (!program.is_empty()).then_some((time, message))
 }
 

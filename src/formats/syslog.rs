@@ -9,6 +9,7 @@
 
 use super::bytes::{position_in_24, position_of3};
 use super::stamp::StampCache;
+use crate::bytemask::mask16;
 use crate::time::{LogTime, YearResolver};
 
 /// A parsed prefix; `message` is everything after `prog[pid]: `.
@@ -234,6 +235,30 @@ pub(super) fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
     tag_after(rest, 0)
 }
 
+/// [`tag`] for a `rest` that starts `postfix`: the common `postfix/name[pid]: `
+/// is read from masks of the 32 bytes after `postfix`, all four searches
+/// at once (one after another, each waits on the one before); any other
+/// form goes to [`tag_after`].
+#[inline]
+pub(super) fn postfix_tag(rest: &[u8]) -> (&[u8], &[u8]) {
+    const PLAIN: usize = b"postfix".len();
+    if let Some(w) = rest.get(PLAIN..PLAIN + 32) {
+        let (a, b): (&[u8; 16], &[u8; 16]) =
+            (w[..16].try_into().unwrap_or(&[0; 16]), w[16..].try_into().unwrap_or(&[0; 16]));
+        let stops = mask16(a, [b'[', b':', b' ']) | mask16(b, [b'[', b':', b' ']) << 16;
+        let closes = mask16(a, [b']']) | mask16(b, [b']']) << 16;
+        let open = stops.trailing_zeros() as usize;
+        if open < 31 && w[open] == b'[' {
+            // The pid's `]` within 24 bytes, then `: `, all inside `w`.
+            let close = open + 1 + (closes >> (open + 1)).trailing_zeros() as usize;
+            if close < open + 1 + 24 && close + 2 < 32 && w[close + 1] == b':' && w[close + 2] == b' ' {
+                return (&rest[..PLAIN + open], &rest[PLAIN + close + 3..]);
+            }
+        }
+    }
+    tag_after(rest, PLAIN)
+}
+
 /// [`tag`] for a `rest` whose first `plain` bytes are known to hold no
 /// `[`, `:` or space, so the search for the tag's end starts after them.
 #[inline]
@@ -274,6 +299,31 @@ mod tests {
 
     fn ok(t: &str, h: &str, prog: &str, msg: &str) -> Option<(String, String, String, String)> {
         Some((t.into(), h.into(), prog.into(), msg.into()))
+    }
+
+    #[test]
+    fn postfix_tags_read_as_any_tag() {
+        let long = format!("postfix/smtp[{}]: x", "1".repeat(30));
+        for rest in [
+            "postfix/smtpd[1501]: connect from x",
+            "postfix/submission/smtpd[123456]: NOQUEUE: reject",
+            "postfix/a/b/c/d/e/f/g/h/i/j/smtp[1]: x",
+            "postfix/a/b/c/d/e/f/g/h/i/j/k/smtp[1]: x",
+            "postfix/smtp[1]: ",
+            "postfix/smtp[1]:",
+            "postfix/smtp[1]:x and more bytes to fill the window",
+            "postfix/smtp[1] x and more bytes to fill the window",
+            "postfix/smtp[1]]: x and more bytes to fill the window",
+            "postfix/smtp[[1]: x and more bytes to fill the window",
+            "postfix/smtp: x and more bytes to fill the window up",
+            "postfix/smtp x and more bytes to fill the window up",
+            "postfix-out/smtp[9]: 4F2A1B3C5D: to=<a@b>, relay=none",
+            "postfix[1]: x and more bytes to fill the window up to",
+            "postfix",
+            long.as_str(),
+        ] {
+            assert_eq!(postfix_tag(rest.as_bytes()), tag(rest.as_bytes()), "{rest}");
+        }
     }
 
     #[test]
