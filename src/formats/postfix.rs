@@ -17,7 +17,7 @@
 
 use super::Parsed;
 use super::bytes::{find, find_field, position_in_24, position_in_set, position_of, rfind};
-use super::reply::{find_reply_and_dsn, status_reply};
+use super::reply::{find_reply, find_reply_and_dsn, status_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
@@ -33,14 +33,17 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     {
         return Parsed::Event(ev);
     }
-    // The queue id holds no `dsn=`, so the field is the same read on `msg`.
-    let (reply, dsn) = find_reply_and_dsn(msg);
-    let status_at = find_field!(rest, b"status=");
-    let mut status = status_at.map(|i| Status::from_word(&rest[i..]));
     let rejected = (!queue_id.is_empty() && rest.starts_with(b"reject: ")) || rest.starts_with(b"milter-reject: ");
-    if status.is_none() && rejected {
-        status = Some(Status::Rejected);
-    }
+    // Postfix writes no `status=` or `dsn=` field in a reject, so such
+    // words there are text the client wrote (a HELO name, an address).
+    let (reply, dsn, status_at) = if rejected {
+        (find_reply(msg), None, None)
+    } else {
+        // The queue id holds no `dsn=`, so the field is the same read on `msg`.
+        let (reply, dsn) = find_reply_and_dsn(msg);
+        (reply, dsn, find_field!(rest, b"status="))
+    };
+    let status = if rejected { Some(Status::Rejected) } else { status_at.map(|i| Status::from_word(&rest[i..])) };
     let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
         if let Some(remote) = smtpd_sasl_failure(rest) {

@@ -190,6 +190,17 @@ fn rejects() {
             "553 5.7.1 <s@example.com>: Sender address rejected: not owned by user ph123",
         ),
         (
+            // A client's HELO name may read like fields a reject never has.
+            "NOQUEUE: reject: RCPT from x.example[192.0.2.8]: 550 5.7.1 <u@example.com>: Relay access denied; from=<s@example.org> to=<u@example.com> proto=ESMTP helo=<a dsn=2.0.0 status=sent>",
+            Some("rejected"),
+            Some(550),
+            Some("5.7.1"),
+            "example.com",
+            "x.example",
+            "RCPT TO",
+            "550 5.7.1 <u@example.com>: Relay access denied",
+        ),
+        (
             // The text quotes a verification probe's answer: the client and
             // the command are still the reject's own.
             "NOQUEUE: reject: RCPT from client.example.net[192.0.2.7]: 450 4.1.1 <u@example.com>: Recipient address rejected: unverified address: host mx.example.com[198.51.100.2] said: 550 5.1.1 no such user (in reply to MAIL FROM command); from=<s@example.org> to=<u@example.com> proto=ESMTP helo=<client.example.net>",
