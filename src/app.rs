@@ -65,6 +65,9 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
         eprintln!("smtpstat: {reason}");
         exit = exit.max(Exit::Threshold);
     }
+    // The run ends here: freeing the tables and compiled rules one
+    // allocation at a time would only delay the exit (~5 ms on a large log).
+    std::mem::forget((summary, report, rules));
     Ok(exit)
 }
 

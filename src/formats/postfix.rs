@@ -89,7 +89,12 @@ fn is_routine(rest: &[u8]) -> bool {
         Some(b'm') => rest.starts_with(b"message-id="),
         Some(b'r') => rest.starts_with(b"removed"),
         Some(b'u') => rest.starts_with(b"uid="),
-        Some(b'f') => rest.starts_with(b"from=<") && find_field!(rest, b"status=").is_none(),
+        // qmgr's queue entry ends with its own words, which no sender
+        // address can move; an expiry states a status instead.
+        Some(b'f') => {
+            rest.starts_with(b"from=<")
+                && (rest.ends_with(b" (queue active)") || find_field!(rest, b"status=").is_none())
+        }
         Some(b'C') => rest.starts_with(b"CONNECT from "),
         Some(b'P') => any(&[b"PASS OLD ", b"PASS NEW "]),
         Some(b'D') => any(&[b"DISCONNECT ", b"DNSBL rank "]),

@@ -281,6 +281,7 @@ fn lines_without_outcome() {
         "4F1A2B3C: client=mail.example.org[192.0.2.1]",
         "4F1A2B3C: message-id=<x@y>",
         "4F1A2B3C: from=<a@b>, size=1234, nrcpt=1 (queue active)",
+        "4F1A2B3C: from=<\"x status=sent\"@b>, size=1234, nrcpt=1 (queue active)",
         "NOQUEUE: reject: CONNECT from [1.2.3.4]:1337: too many connections",
         "lost connection after DATA (0 bytes) from unknown[72.13.58.7]",
         "disconnect from unknown[72.10.165.66] ehlo=2 starttls=1 mail=1 rcpt=0/1 data=0/1 quit=1 commands=5/7",
