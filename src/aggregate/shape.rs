@@ -69,15 +69,19 @@ pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
         token.take(at, between(from, 64), digits, dots, ats);
     }
     token.hash_into(&mut h, text, text.len());
-    // Host names can name a provider, which their last two labels show
-    // (`google.com`, `outlook.com`); bare addresses only split shapes.
+    hash_remote(&mut h, remote);
+    h.finish()
+}
+
+/// Host names can name a provider, which their last two labels show
+/// (`google.com`, `outlook.com`); bare addresses only split shapes.
+fn hash_remote(h: &mut impl Hasher, remote: &[u8]) {
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
         let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
         for &b in tail {
             h.write_u8(b.to_ascii_lowercase());
         }
     }
-    h.finish()
 }
 
 /// The bits `from..to` of a 64-bit mask.
@@ -160,12 +164,7 @@ mod tests {
             }
         }
         token.hash_into(&mut h, text, text.len());
-        if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
-            let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
-            for &b in tail {
-                h.write_u8(b.to_ascii_lowercase());
-            }
-        }
+        hash_remote(&mut h, remote);
         h.finish()
     }
 

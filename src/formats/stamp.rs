@@ -1,4 +1,5 @@
-//! Remembers the last time stamp parsed, and the host after a classic one.
+//! Remembers the last time stamps parsed (classic and RFC 3339) and the host
+//! after them.
 //! Consecutive lines of a busy log mostly share their second and always
 //! their host, so a comparison of a few bytes replaces the parse and the
 //! calendar arithmetic for nearly every line.
