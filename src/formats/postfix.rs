@@ -143,7 +143,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     };
     let status = &rest[status_at..];
     ev.status = Some(Status::from_word(status));
-    let Some(open) = memchr::memchr(b'(', status) else {
+    let Some(open) = position_of(status, b'(') else {
         return Some(ev);
     };
     let text = status[open + 1..].strip_suffix(b")").unwrap_or(&status[open + 1..]);
@@ -258,7 +258,7 @@ fn recipient_domain(msg: &[u8]) -> &[u8] {
     let Some(i) = find_field!(msg, b"to=") else { return &[] };
     let v = &msg[i..];
     let addr = if v.first() == Some(&b'<') {
-        &v[..memchr::memchr(b'>', v).map_or(v.len(), |e| e + 1)]
+        &v[..position_of(v, b'>').map_or(v.len(), |e| e + 1)]
     } else {
         &v[..v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len())]
     };
@@ -277,7 +277,7 @@ fn remote_host(msg: &[u8]) -> &[u8] {
     }
     for at in [find!(msg, b"host ").map(|i| i + 5), find!(msg, b"server ").map(|i| i + 7)].into_iter().flatten() {
         let v = &msg[at..];
-        if let Some(sp) = memchr::memchr(b' ', v) {
+        if let Some(sp) = position_of(v, b' ') {
             let who = &v[sp..];
             if who.starts_with(b" said: ") || who.starts_with(b" refused to talk to me: ") {
                 return host_of(&v[..sp]);
@@ -313,7 +313,7 @@ fn host_of(v: &[u8]) -> &[u8] {
     let name = &v[..end];
     if (name.is_empty() || name == b"unknown") && v.get(end) == Some(&b'[') {
         let inner = &v[end + 1..];
-        return &inner[..memchr::memchr(b']', inner).unwrap_or(inner.len())];
+        return &inner[..position_of(inner, b']').unwrap_or(inner.len())];
     }
     name
 }
@@ -343,7 +343,7 @@ fn stage(msg: &[u8]) -> Stage {
 fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> &[u8] {
     let start = match (start, status_value) {
         (Some(s), _) => s,
-        (None, Some(v)) => match memchr::memchr(b'(', &msg[v..]) {
+        (None, Some(v)) => match position_of(&msg[v..], b'(') {
             Some(p) => v + p + 1,
             None => return &[],
         },
@@ -373,7 +373,7 @@ fn smtpd_sasl_failure(msg: &[u8]) -> Option<&[u8]> {
     let rest = msg.strip_prefix(b"warning: ")?;
     let i = find!(rest, b": SASL ")?;
     let after = &rest[i + 7..];
-    let mech_end = memchr::memchr(b' ', after)?;
+    let mech_end = position_of(after, b' ')?;
     after[mech_end..].starts_with(b" authentication failed").then(|| host_of(&rest[..i]))
 }
 
