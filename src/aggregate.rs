@@ -443,6 +443,20 @@ fn looks_coded(line: &[u8]) -> bool {
     })
 }
 
+/// Whether `name` holds an ASCII capital, eight bytes at a time: a byte
+/// below 0x80 is one when adding 0x3f carries it past 0x7f (from `A`) and
+/// adding 0x25 does not (up to `Z`).
+fn has_upper(name: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    let upper = |w: u64| {
+        let low = w & (ONES * 0x7f);
+        (low + ONES * 0x3f) & !(low + ONES * 0x25) & !w & (ONES * 0x80) != 0
+    };
+    let mut words = name.chunks_exact(8);
+    (&mut words).any(|w| upper(u64::from_le_bytes(w.try_into().unwrap_or_default())))
+        || words.remainder().iter().any(u8::is_ascii_uppercase)
+}
+
 /// Counts a host or domain name case-insensitively without allocating for
 /// names already seen; returns 1 when the map was full and the name new.
 /// Names longer than any DNS name are not counted.
@@ -453,7 +467,7 @@ fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8]) -> u64 {
     // Names are nearly always lower case already; copy only when not
     // (the buffer is not even zeroed otherwise).
     let mut buf: [u8; 255];
-    let key = if name.iter().any(u8::is_ascii_uppercase) {
+    let key = if has_upper(name) {
         buf = [0; 255];
         let key = &mut buf[..name.len()];
         key.copy_from_slice(name);
@@ -484,6 +498,21 @@ mod tests {
             domain: domain.as_bytes(),
             status: Some(Status::Bounced),
             ..Event::default()
+        }
+    }
+
+    #[test]
+    fn capitals_are_found_in_any_byte() {
+        for len in 0..20 {
+            for at in 0..len {
+                for (c, want) in
+                    [(b'A', true), (b'Z', true), (b'@', false), (b'[', false), (b'a', false), (0xc1, false)]
+                {
+                    let mut name = vec![b'x'; len];
+                    name[at] = c;
+                    assert_eq!(has_upper(&name), want, "{len} {at} {c}");
+                }
+            }
         }
     }
 
