@@ -453,7 +453,7 @@ fn has_upper(name: &[u8]) -> bool {
         (low + ONES * 0x3f) & !(low + ONES * 0x25) & !w & (ONES * 0x80) != 0
     };
     let mut words = name.chunks_exact(8);
-    (&mut words).any(|w| upper(u64::from_le_bytes(w.try_into().unwrap_or_default())))
+    words.any(|w| upper(u64::from_le_bytes(w.try_into().unwrap_or_default())))
         || words.remainder().iter().any(u8::is_ascii_uppercase)
 }
 
