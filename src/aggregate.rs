@@ -427,8 +427,20 @@ fn add_capped<K: Eq + std::hash::Hash>(map: &mut Map<K, u64>, key: K, n: u64, ca
 }
 
 /// Adds another map within a cap; returns the count that did not fit.
+/// Keys are copied only when they are new (a long name costs an
+/// allocation to copy).
 fn add_capped_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>, cap: usize) -> u64 {
-    b.iter().map(|(k, v)| add_capped(a, k.clone(), *v, cap)).sum()
+    let mut missed = 0;
+    for (k, n) in b {
+        if let Some(v) = a.get_mut(k) {
+            *v += n;
+        } else if a.len() < cap {
+            a.insert(k.clone(), *n);
+        } else {
+            missed += n;
+        }
+    }
+    missed
 }
 
 /// A line that looks like it carries a reply code (`550 `, `4.7.1`),
