@@ -66,6 +66,13 @@ pub struct LineCounts {
 }
 
 impl LineCounts {
+    /// Counts `n` lines over `LINE_CAP`, skipped unread.
+    pub fn skip_oversized(&mut self, n: u64) {
+        self.read += n;
+        self.unrecognized += n;
+        self.oversized += n;
+    }
+
     fn merge(&mut self, o: &LineCounts) {
         self.read += o.read;
         self.bytes += o.bytes;
@@ -258,19 +265,13 @@ impl Summary {
     /// Keeps a failure under its shape, for classification at report time.
     fn record_failure(&mut self, ev: &Event<'_>, key: CodeKey) {
         let shape = (shape_hash(ev.text, ev.remote), key);
-        let room = self.failures.len() < DISTINCT_SHAPES;
-        match self.failures.get_mut(&shape) {
-            Some(f) => {
-                f.count += 1;
-                f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
-            }
-            None if room => {
-                let mut f = FailureShape { count: 1, ..FailureShape::default() };
-                f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
-                self.failures.insert(shape, f);
-            }
-            None => *self.failures_overflow.entry(key).or_default() += 1,
+        if self.failures.len() >= DISTINCT_SHAPES && !self.failures.contains_key(&shape) {
+            *self.failures_overflow.entry(key).or_default() += 1;
+            return;
         }
+        let f = self.failures.entry(shape).or_default();
+        f.count += 1;
+        f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
     }
 
     fn see_time(&mut self, time: Option<LogTime>) {
@@ -301,7 +302,7 @@ impl Summary {
             self.basic[b.index()] += 1;
         }
         if let Some(e) = ev.enhanced {
-            self.overflow += add_capped(&mut self.enhanced, e, 1, DISTINCT_CODES);
+            self.overflow += add_capped(&mut self.enhanced, &e, 1, DISTINCT_CODES);
         }
         let class = key.class();
         self.classes[class.index()] += 1;
@@ -323,7 +324,7 @@ impl Summary {
         let d = self.details.entry(key).or_default();
         d.count += 1;
         if let (CodeKey::Basic(_), Some(e)) = (key, ev.enhanced) {
-            add_capped(&mut d.enhanced, e, 1, DISTINCT_CODES);
+            add_capped(&mut d.enhanced, &e, 1, DISTINCT_CODES);
         }
         if let Some(s) = ev.status {
             d.statuses[s.index()] += 1;
@@ -413,34 +414,23 @@ pub fn add_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, 
 }
 
 /// Adds `n` under `key` unless the map is full and the key new; returns
-/// what did not fit.
-fn add_capped<K: Eq + std::hash::Hash>(map: &mut Map<K, u64>, key: K, n: u64, cap: usize) -> u64 {
-    if let Some(v) = map.get_mut(&key) {
+/// what did not fit. The key is copied only when it is new (a long name
+/// costs an allocation to copy).
+fn add_capped<K: Clone + Eq + std::hash::Hash>(map: &mut Map<K, u64>, key: &K, n: u64, cap: usize) -> u64 {
+    if let Some(v) = map.get_mut(key) {
         *v += n;
         return 0;
     }
     if map.len() >= cap {
         return n;
     }
-    map.insert(key, n);
+    map.insert(key.clone(), n);
     0
 }
 
 /// Adds another map within a cap; returns the count that did not fit.
-/// Keys are copied only when they are new (a long name costs an
-/// allocation to copy).
 fn add_capped_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>, cap: usize) -> u64 {
-    let mut missed = 0;
-    for (k, n) in b {
-        if let Some(v) = a.get_mut(k) {
-            *v += n;
-        } else if a.len() < cap {
-            a.insert(k.clone(), *n);
-        } else {
-            missed += n;
-        }
-    }
-    missed
+    b.iter().map(|(k, n)| add_capped(a, k, *n, cap)).sum()
 }
 
 /// A line that looks like it carries a reply code (`550 `, `4.7.1`),

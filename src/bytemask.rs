@@ -68,35 +68,50 @@ pub fn high16(block: &[u8; 16]) -> u32 {
 
 /// A 64-byte mask made of the 16-byte masks `quarter` gives.
 #[inline(always)]
-fn wide(block: &[u8; 64], quarter: impl Fn(&[u8; 16]) -> u32) -> u64 {
+fn quarters(block: &[u8; 64], quarter: impl Fn(&[u8; 16]) -> u32) -> u64 {
     let q = |k: usize| u64::from(quarter(block[k * 16..k * 16 + 16].try_into().expect("16 bytes")));
     q(0) | q(1) << 16 | q(2) << 32 | q(3) << 48
 }
 
 /// Bit `i` set where `block[i]` is one of `set`.
 #[inline(always)]
+pub fn mask32<const N: usize>(block: &[u8; 32], set: [u8; N]) -> u32 {
+    let half = |k: usize| mask16(block[k * 16..k * 16 + 16].try_into().expect("16 bytes"), set);
+    half(0) | half(1) << 16
+}
+
+/// Bit `i` set where `block[i]` is one of `set`.
+#[inline(always)]
 pub fn mask64<const N: usize>(block: &[u8; 64], set: [u8; N]) -> u64 {
-    wide(block, |b| mask16(b, set))
+    quarters(block, |b| mask16(b, set))
 }
 
 /// Bit `i` set where `lo <= block[i] <= hi`.
 #[inline(always)]
 pub fn range64(block: &[u8; 64], lo: u8, hi: u8) -> u64 {
-    wide(block, |b| range16(b, lo, hi))
+    quarters(block, |b| range16(b, lo, hi))
 }
 
-/// The 64-byte blocks of `b` from its start, the last one padded with
-/// `pad`, with each block's offset.
-pub fn blocks(b: &[u8], pad: u8) -> impl Iterator<Item = (usize, [u8; 64])> + '_ {
-    b.chunks(64).enumerate().map(move |(k, part)| {
-        // A whole block is a fixed-size copy, with no library call.
-        let block = part.try_into().unwrap_or_else(|_| {
-            let mut block = [pad; 64];
-            block[..part.len()].copy_from_slice(part);
-            block
-        });
-        (k * 64, block)
-    })
+/// The bits `from..to` of a 64-bit mask (positions past 63 hold none).
+#[inline(always)]
+pub fn bits(from: usize, to: usize) -> u64 {
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1 << n) - 1 };
+    below(to) & !below(from)
+}
+
+/// The 64 bytes of `hay` from `at`; past the end of `hay` the block holds
+/// zero bytes, which only a tail is copied into `scratch` for.
+#[inline(always)]
+pub fn block_at<'a>(hay: &'a [u8], at: usize, scratch: &'a mut [u8; 64]) -> &'a [u8; 64] {
+    match hay.get(at..at + 64) {
+        Some(block) => block.try_into().expect("64 bytes"),
+        None => {
+            let tail = hay.get(at..).unwrap_or_default();
+            scratch[..tail.len()].copy_from_slice(tail);
+            scratch[tail.len()..].fill(0);
+            scratch
+        }
+    }
 }
 
 /// Offsets of every byte of a set in a buffer, in order, found 64 bytes
@@ -119,15 +134,7 @@ impl<'a, const N: usize> Positions<'a, N> {
 /// The mask of the 64 bytes from `at`; past the end of `hay` nothing is set.
 #[inline(always)]
 fn block_mask<const N: usize>(hay: &[u8], at: usize, set: [u8; N]) -> u64 {
-    match hay.get(at..at + 64) {
-        Some(block) => mask64(block.try_into().expect("64 bytes"), set),
-        None => {
-            let tail = hay.get(at..).unwrap_or_default();
-            let mut block = [0; 64];
-            block[..tail.len()].copy_from_slice(tail);
-            mask64(&block, set) & (1u64 << tail.len()).wrapping_sub(1)
-        }
-    }
+    mask64(block_at(hay, at, &mut [0; 64]), set) & bits(0, hay.len() - at)
 }
 
 impl<const N: usize> Iterator for Positions<'_, N> {
@@ -165,7 +172,7 @@ pub struct Lines<'a> {
     /// Whether that line has a high byte in the blocks before `base`.
     high_before: bool,
     /// Whether blocks are read with AVX2.
-    wide: bool,
+    avx2: bool,
 }
 
 impl<'a> Lines<'a> {
@@ -173,31 +180,22 @@ impl<'a> Lines<'a> {
         Lines::with(hay, avx2::available())
     }
 
-    fn with(hay: &'a [u8], wide: bool) -> Self {
-        let (newlines, high) = newlines_and_high(hay, 0, wide);
-        Lines { hay, base: 0, newlines, high, start: 0, high_before: false, wide }
+    fn with(hay: &'a [u8], avx2: bool) -> Self {
+        let (newlines, high) = newlines_and_high(hay, 0, avx2);
+        Lines { hay, base: 0, newlines, high, start: 0, high_before: false, avx2 }
     }
 }
 
 /// Newlines and high bytes of the 64 bytes from `at` (none past the end),
-/// 32 bytes at a time when `wide` (the processor has AVX2).
+/// 32 bytes at a time with `avx2`.
 #[inline(always)]
-fn newlines_and_high(hay: &[u8], at: usize, wide: bool) -> (u64, u64) {
-    let of = |block: &[u8; 64]| {
-        if wide {
-            return avx2::newlines_and_high(block);
-        }
-        (mask64(block, [b'\n']), self::wide(block, high16))
-    };
-    match hay.get(at..at + 64) {
-        Some(block) => of(block.try_into().expect("64 bytes")),
-        None => {
-            let tail = hay.get(at..).unwrap_or_default();
-            let mut block = [0; 64];
-            block[..tail.len()].copy_from_slice(tail);
-            of(&block)
-        }
+fn newlines_and_high(hay: &[u8], at: usize, avx2: bool) -> (u64, u64) {
+    let mut scratch = [0; 64];
+    let block = block_at(hay, at, &mut scratch);
+    if avx2 {
+        return avx2::newlines_and_high(block);
     }
+    (mask64(block, [b'\n']), quarters(block, high16))
 }
 
 /// The line split with AVX2, which most x86-64 machines have (checked at
@@ -244,12 +242,6 @@ mod avx2 {
     }
 }
 
-/// The bits `from..` of a 64-bit mask (none when `from` is 64 or more).
-#[inline(always)]
-fn from_bit(from: usize) -> u64 {
-    if from >= 64 { 0 } else { u64::MAX << from }
-}
-
 impl<'a> Iterator for Lines<'a> {
     /// A line without its `\n`, and whether it holds a high byte.
     type Item = (&'a [u8], bool);
@@ -258,17 +250,17 @@ impl<'a> Iterator for Lines<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             // Blocks without high bytes, nearly all, skip the mask work.
-            let line_bits = |l: &Self| from_bit(l.start.saturating_sub(l.base));
+            let line_from = self.start.saturating_sub(self.base);
             if self.newlines != 0 {
                 let at = self.newlines.trailing_zeros() as usize;
                 self.newlines &= self.newlines - 1;
-                let high = self.high_before || (self.high != 0 && self.high & line_bits(self) & !from_bit(at) != 0);
+                let high = self.high_before || (self.high != 0 && self.high & bits(line_from, at) != 0);
                 let line = &self.hay[self.start..self.base + at];
                 (self.start, self.high_before) = (self.base + at + 1, false);
                 return Some((line, high));
             }
             if self.high != 0 {
-                self.high_before |= self.high & line_bits(self) != 0;
+                self.high_before |= self.high & bits(line_from, 64) != 0;
             }
             self.base += 64;
             if self.base >= self.hay.len() {
@@ -279,7 +271,7 @@ impl<'a> Iterator for Lines<'a> {
                 self.start = self.hay.len();
                 return Some((line, self.high_before));
             }
-            (self.newlines, self.high) = newlines_and_high(self.hay, self.base, self.wide);
+            (self.newlines, self.high) = newlines_and_high(self.hay, self.base, self.avx2);
         }
     }
 }

@@ -121,9 +121,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
 
 fn scan_work(w: &Work, s: &mut Summary) {
     scan_chunk(w.chunk.bytes(), &w.ctx, s);
-    s.lines.read += w.chunk.oversized;
-    s.lines.unrecognized += w.chunk.oversized;
-    s.lines.oversized += w.chunk.oversized;
+    s.lines.skip_oversized(w.chunk.oversized);
     s.lines.bytes += w.chunk.oversized_bytes;
 }
 

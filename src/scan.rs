@@ -15,9 +15,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     for (line, high) in Lines::new(chunk) {
         // A mapped chunk may hold a line a reader would have skipped.
         if line.len() > LINE_CAP {
-            summary.lines.read += 1;
-            summary.lines.unrecognized += 1;
-            summary.lines.oversized += 1;
+            summary.lines.skip_oversized(1);
             continue;
         }
         if high && simdutf8::basic::from_utf8(line).is_err() {

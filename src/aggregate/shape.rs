@@ -5,7 +5,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use super::SAMPLE_HASH;
-use crate::bytemask::{blocks, mask64, range64};
+use crate::bytemask::{bits, block_at, mask64, range64};
 
 /// Longest reply kept as the example of a shape.
 pub const SHAPE_TEXT_MAX: usize = 1024;
@@ -18,8 +18,8 @@ pub const SHAPE_TEXT_MAX: usize = 1024;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FailureShape {
     pub count: u64,
-    pub(super) has_example: bool,
-    pub(super) example_hash: u64,
+    /// The hash of the example, once there is one.
+    example_hash: Option<u64>,
     pub text: Box<[u8]>,
     pub remote: Box<[u8]>,
 }
@@ -28,9 +28,8 @@ impl FailureShape {
     /// `h` hashes text and remote together, so equal hashes mean an equal
     /// example and the choice never depends on arrival order.
     pub(super) fn offer(&mut self, h: u64, text: &[u8], remote: &[u8]) {
-        if !self.has_example || h < self.example_hash {
-            self.has_example = true;
-            self.example_hash = h;
+        if self.example_hash.is_none_or(|e| h < e) {
+            self.example_hash = Some(h);
             self.text = text[..text.len().min(SHAPE_TEXT_MAX)].into();
             self.remote = remote.into();
         }
@@ -38,7 +37,9 @@ impl FailureShape {
 
     pub(super) fn merge(&mut self, o: &FailureShape) {
         self.count += o.count;
-        self.offer(o.example_hash, &o.text, &o.remote);
+        if let Some(h) = o.example_hash {
+            self.offer(h, &o.text, &o.remote);
+        }
     }
 }
 
@@ -54,19 +55,21 @@ pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     // masks of spaces, digits, dots and `@`; a token's digits, dots and
     // first `@` are then read off the masks between two spaces.
     let mut token = Token::default();
-    for (at, block) in blocks(text, 0) {
+    let mut scratch = [0; 64];
+    for at in (0..text.len()).step_by(64) {
+        let block = block_at(text, at, &mut scratch);
         let (mut spaces, digits, dots, ats) =
-            (mask64(&block, [b' ']), range64(&block, b'0', b'9'), mask64(&block, [b'.']), mask64(&block, [b'@']));
+            (mask64(block, [b' ']), range64(block, b'0', b'9'), mask64(block, [b'.']), mask64(block, [b'@']));
         let mut from = 0;
         while spaces != 0 {
-            let end = spaces.trailing_zeros();
-            token.take(at, between(from, end), digits, dots, ats);
-            token.hash_into(&mut h, text, at + end as usize);
-            token = Token { start: at + end as usize + 1, ..Token::default() };
+            let end = spaces.trailing_zeros() as usize;
+            token.take(at, bits(from, end), digits, dots, ats);
+            token.hash_into(&mut h, text, at + end);
+            token = Token { start: at + end + 1, ..Token::default() };
             from = end + 1;
             spaces &= spaces - 1;
         }
-        token.take(at, between(from, 64), digits, dots, ats);
+        token.take(at, bits(from, 64), digits, dots, ats);
     }
     token.hash_into(&mut h, text, text.len());
     hash_remote(&mut h, remote);
@@ -82,13 +85,6 @@ fn hash_remote(h: &mut impl Hasher, remote: &[u8]) {
             h.write_u8(b.to_ascii_lowercase());
         }
     }
-}
-
-/// The bits `from..to` of a 64-bit mask.
-#[inline]
-fn between(from: u32, to: u32) -> u64 {
-    let below = |n: u32| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-    below(to) & !below(from)
 }
 
 /// What the part of a token read so far holds.

@@ -85,28 +85,14 @@ pub fn position_in_24(b: &[u8], byte: u8) -> Option<usize> {
 /// than such a search.
 #[inline]
 pub fn position_of(b: &[u8], byte: u8) -> Option<usize> {
-    first_in_set(b, [byte])
+    position_in_set(b, [byte])
 }
 
-/// Offset of the first of the bytes `x`, `y`, `z` in the first `limit`
-/// bytes of `b`: for the short spans of a syslog tag this beats a
-/// library SIMD call, whose set-up costs more than the search.
-#[inline]
-pub fn position_of3(b: &[u8], limit: usize, set: [u8; 3]) -> Option<usize> {
-    first_in_set(&b[..b.len().min(limit)], set)
-}
-
-/// Offset of the first byte of `b` in `set`.
-#[inline]
-pub fn position_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
-    first_in_set(b, set)
-}
-
-/// The first byte of `b` that is in `set`, sixteen bytes at a time, the
+/// Offset of the first byte of `b` in `set`, sixteen bytes at a time, the
 /// last sixteen read again overlapping those before; spans shorter than
 /// that eight at a time.
 #[inline(always)]
-fn first_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
+pub fn position_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> {
     if b.len() < 16 {
         let hits = |w: u64| set.iter().fold(0, |h, &c| h | zero_bytes(w ^ splat(c)));
         return first_hit(b, hits, |c| set.contains(&c));
@@ -148,7 +134,7 @@ fn first_hit(b: &[u8], hits: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Op
 
 #[cfg(test)]
 mod tests {
-    use super::{position_in_24, position_of, position_of3};
+    use super::{position_in_24, position_in_set, position_of};
 
     #[test]
     fn positions_in_head() {
@@ -178,8 +164,8 @@ mod tests {
                 // Bytes one bit away from the wanted ones never match.
                 b.iter_mut().take(at).enumerate().for_each(|(i, c)| *c = set[i % 3] ^ 1);
                 let want = (at < len).then_some(at);
-                assert_eq!(position_of3(&b, 128, set), want, "{len} {at}");
-                assert_eq!(position_of3(&b, 9, set), want.filter(|&i| i < 9), "{len} {at}");
+                assert_eq!(position_in_set(&b, set), want, "{len} {at}");
+                assert_eq!(position_in_set(&b[..b.len().min(9)], set), want.filter(|&i| i < 9), "{len} {at}");
                 assert_eq!(position_of(&b, set[at % 3]), want, "{len} {at}");
             }
         }

@@ -36,14 +36,14 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     let rejected = (!queue_id.is_empty() && rest.starts_with(b"reject: ")) || rest.starts_with(b"milter-reject: ");
     // Postfix writes no `status=` or `dsn=` field in a reject, so such
     // words there are text the client wrote (a HELO name, an address).
-    let (reply, dsn, status_at) = if rejected {
-        (find_reply(msg), None, None)
+    let (reply, dsn, status_at, status) = if rejected {
+        (find_reply(msg), None, None, Some(Status::Rejected))
     } else {
         // The queue id holds no `dsn=`, so the field is the same read on `msg`.
         let (reply, dsn) = find_reply_and_dsn(msg);
-        (reply, dsn, find_field!(rest, b"status="))
+        let status_at = find_field!(rest, b"status=");
+        (reply, dsn, status_at, status_at.map(|i| Status::from_word(&rest[i..])))
     };
-    let status = if rejected { Some(Status::Rejected) } else { status_at.map(|i| Status::from_word(&rest[i..])) };
     let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
         if let Some(remote) = smtpd_sasl_failure(rest) {

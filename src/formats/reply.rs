@@ -37,7 +37,8 @@ fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
     let mut enhanced_at = usize::MAX;
     // `Some` once the first `dsn=` field has been passed.
     let mut dsn = None;
-    let mut stopped = false;
+    // Where the scan stopped early, having found both codes.
+    let mut stopped = None;
     for i in Positions::new(msg, [b':', b'=']) {
         if want_dsn && dsn.is_none() && msg[i] == b'=' && ends_dsn_name(msg, i) {
             dsn = Some(EnhancedCode::parse_prefix(&msg[i + 1..]).map(|(e, _)| e));
@@ -56,7 +57,7 @@ fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
                 enhanced_at = p;
             }
             if reply.enhanced.is_some() {
-                stopped = true;
+                stopped = Some(i);
                 break;
             }
         } else if msg[i] == b':' && p < enhanced_at {
@@ -66,17 +67,18 @@ fn scan(msg: &[u8], want_dsn: bool) -> (Reply, Option<EnhancedCode>) {
                 enhanced_at = p;
                 reply.start = Some(reply.start.map_or(p, |s| s.min(p)));
                 if reply.basic.is_some() {
-                    stopped = true;
+                    stopped = Some(i);
                     break;
                 }
             }
         }
     }
-    // A scan that stopped early has not seen the rest of the message.
-    let dsn = match dsn {
-        Some(d) => d,
-        None if want_dsn && stopped => dsn_field(msg),
-        None => None,
+    // A scan that stopped early has seen every `=` up to where it stopped,
+    // so only the rest is searched.
+    let dsn = match (dsn, stopped) {
+        (Some(d), _) => d,
+        (None, Some(at)) if want_dsn => dsn_field_from(msg, at + 1),
+        (None, _) => None,
     };
     (reply, dsn)
 }
@@ -118,7 +120,12 @@ fn enhanced_after(reply: &[u8], len: usize) -> Option<EnhancedCode> {
 
 /// The value of the `dsn=` field, as Postfix and Sendmail write it.
 pub fn dsn_field(msg: &[u8]) -> Option<EnhancedCode> {
-    for i in find_iter!(msg, b"dsn=") {
+    dsn_field_from(msg, 0)
+}
+
+/// [`dsn_field`] for a field that starts at `from` or later.
+fn dsn_field_from(msg: &[u8], from: usize) -> Option<EnhancedCode> {
+    for i in find_iter!(&msg[from..], b"dsn=").map(|i| from + i) {
         if i == 0 || matches!(msg[i - 1], b' ' | b',') {
             return EnhancedCode::parse_prefix(&msg[i + 4..]).map(|(e, _)| e);
         }
@@ -175,6 +182,8 @@ mod tests {
             "dsn=4.4.1, status=deferred (connect to x: Connection timed out)",
             "reject: RCPT from x[1.2.3.4]: 554 5.7.1 <a@b>: Relay access denied; from=<c@d> to=<a@b> proto=ESMTP",
             "550 5.1.1 said first; then dsn=5.1.2",
+            "host x said: 550 5.1.1 no; dsn=5.1.2",
+            "host x said: 550 5.1.1 no,dsn=4.0.0 dsn=5.1.2",
             "xdsn=5.1.1 notdsn=4.1.1, dsn=2.0.0",
             "dsn=junk, dsn=5.1.1",
             "=> a@b R=r T=t H=h [1.2.3.4] C=\"250 2.0.0 OK id=1abc\"",

@@ -7,9 +7,9 @@
 //! is skipped. The wall clock is returned as written, with the offset the
 //! stamp states; the caller moves it to the reader's clock.
 
-use super::bytes::{position_in_24, position_of3};
+use super::bytes::{position_in_24, position_in_set};
 use super::stamp::StampCache;
-use crate::bytemask::mask16;
+use crate::bytemask::mask32;
 use crate::time::{LogTime, YearResolver};
 
 /// A parsed prefix; `message` is everything after `prog[pid]: `.
@@ -242,11 +242,8 @@ pub(super) fn tag(rest: &[u8]) -> (&[u8], &[u8]) {
 #[inline]
 pub(super) fn postfix_tag(rest: &[u8]) -> (&[u8], &[u8]) {
     const PLAIN: usize = b"postfix".len();
-    if let Some(w) = rest.get(PLAIN..PLAIN + 32) {
-        let (a, b): (&[u8; 16], &[u8; 16]) =
-            (w[..16].try_into().unwrap_or(&[0; 16]), w[16..].try_into().unwrap_or(&[0; 16]));
-        let stops = mask16(a, [b'[', b':', b' ']) | mask16(b, [b'[', b':', b' ']) << 16;
-        let closes = mask16(a, [b']']) | mask16(b, [b']']) << 16;
+    if let Some(w) = rest.get(PLAIN..PLAIN + 32).and_then(|w| <&[u8; 32]>::try_from(w).ok()) {
+        let (stops, closes) = (mask32(w, [b'[', b':', b' ']), mask32(w, [b']']));
         let open = stops.trailing_zeros() as usize;
         if open < 31 && w[open] == b'[' {
             // The pid's `]` within 24 bytes, then `: `, all inside `w`.
@@ -263,7 +260,7 @@ pub(super) fn postfix_tag(rest: &[u8]) -> (&[u8], &[u8]) {
 /// `[`, `:` or space, so the search for the tag's end starts after them.
 #[inline]
 pub(super) fn tag_after(rest: &[u8], plain: usize) -> (&[u8], &[u8]) {
-    let end = position_of3(&rest[plain..], 128 - plain, [b'[', b':', b' ']).map(|e| e + plain);
+    let end = position_in_set(&rest[plain..rest.len().min(128)], [b'[', b':', b' ']).map(|e| e + plain);
     match end {
         Some(e) if e > 0 && rest[e] == b'[' => {
             let after = &rest[e + 1..];
