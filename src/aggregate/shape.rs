@@ -49,31 +49,88 @@ impl FailureShape {
 /// without the local part of addresses, plus the domain of the remote host
 /// when it is a name.
 pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
-    let mut h = SAMPLE_HASH.build_hasher();
     let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
+    let mut buf = [0; SHAPE_TEXT_MAX + 1];
+    let mut kept = Kept { text, buf: &mut buf, len: 0, copied: 0, last_kept: true };
     // Tokens end at spaces. Each 64-byte block is classified at once into
-    // masks of spaces, digits, dots and `@`; a token's digits, dots and
-    // first `@` are then read off the masks between two spaces.
+    // masks of spaces, digits, dots and `@`. Most tokens hold neither a
+    // digit nor an `@` and are kept as they stand, so only the others are
+    // read off the masks between two spaces.
     let mut token = Token::default();
     let mut scratch = [0; 64];
     for at in (0..text.len()).step_by(64) {
         let block = block_at(text, at, &mut scratch);
         let (mut spaces, digits, dots, ats) =
             (mask64(block, [b' ']), range64(block, b'0', b'9'), mask64(block, [b'.']), mask64(block, [b'@']));
+        let special = digits | ats;
         let mut from = 0;
         while spaces != 0 {
             let end = spaces.trailing_zeros() as usize;
-            token.take(at, bits(from, end), digits, dots, ats);
-            token.hash_into(&mut h, text, at + end);
+            let part = bits(from, end);
+            // A token begun in an earlier block may have digits there.
+            if special & part != 0 || token.start < at {
+                token.take(at, part, digits, dots, ats);
+                kept.token(&token, at + end);
+            }
             token = Token { start: at + end + 1, ..Token::default() };
             from = end + 1;
             spaces &= spaces - 1;
         }
         token.take(at, bits(from, 64), digits, dots, ats);
     }
-    token.hash_into(&mut h, text, text.len());
-    hash_remote(&mut h, remote);
-    h.finish()
+    kept.token(&token, text.len());
+    kept.hash(remote)
+}
+
+/// The kept tokens of a text, each followed by a space: the text with the
+/// dropped tokens (and the space after each) and the local parts of
+/// addresses cut out, gathered into one buffer so it is hashed at once.
+/// Each kept token is followed by a space in the text or ends it, so the
+/// gathered bytes are at most one longer than the text.
+struct Kept<'a> {
+    text: &'a [u8],
+    buf: &'a mut [u8; SHAPE_TEXT_MAX + 1],
+    len: usize,
+    /// `text[..copied]` has been gathered or cut.
+    copied: usize,
+    /// Whether the last token read was kept.
+    last_kept: bool,
+}
+
+impl<'a> Kept<'a> {
+    /// Takes in the token that ends at `end` and holds a digit or an `@`
+    /// (or may: other tokens are kept whole and need no call).
+    #[inline]
+    fn token(&mut self, token: &Token, end: usize) {
+        self.last_kept = token.kept(self.text);
+        let cut_to = match (self.last_kept, token.at) {
+            (true, None) => return,
+            (true, Some(at)) => at,
+            (false, _) => (end + 1).min(self.text.len()),
+        };
+        self.gather(token.start);
+        self.copied = cut_to;
+    }
+
+    /// Copies the text not yet gathered up to `to`.
+    fn gather(&mut self, to: usize) {
+        let run = &self.text[self.copied..to];
+        self.buf[self.len..self.len + run.len()].copy_from_slice(run);
+        self.len += run.len();
+        self.copied = to;
+    }
+
+    fn hash(&mut self, remote: &[u8]) -> u64 {
+        self.gather(self.text.len());
+        if self.last_kept {
+            self.buf[self.len] = b' ';
+            self.len += 1;
+        }
+        let mut h = SAMPLE_HASH.build_hasher();
+        h.write(&self.buf[..self.len]);
+        hash_remote(&mut h, remote);
+        h.finish()
+    }
 }
 
 /// Host names can name a provider, which their last two labels show
@@ -81,8 +138,13 @@ pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
 fn hash_remote(h: &mut impl Hasher, remote: &[u8]) {
     if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
         let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
-        for &b in tail {
-            h.write_u8(b.to_ascii_lowercase());
+        // Lower-cased in pieces, so a long name needs no allocation.
+        let mut lower = [0; 64];
+        for piece in tail.chunks(lower.len()) {
+            let lower = &mut lower[..piece.len()];
+            lower.copy_from_slice(piece);
+            lower.make_ascii_lowercase();
+            h.write(lower);
         }
     }
 }
@@ -107,18 +169,15 @@ impl Token {
         }
     }
 
-    /// Hashes the token ending at `end` unless it is dropped. Tokens with
-    /// three digits or more are numbers and ids; with fewer digits they
-    /// are ids too (`<DESKTOP-7MIVAG1>:`), unless dotted names
-    /// (`dnsbl-1.example.net`, which rules capture) or bracketed tokens
-    /// (`[TSS04]`, which provider rules match).
+    /// Whether the token is kept. Tokens with three digits or more are
+    /// numbers and ids; with fewer digits they are ids too
+    /// (`<DESKTOP-7MIVAG1>:`), unless dotted names (`dnsbl-1.example.net`,
+    /// which rules capture) or bracketed tokens (`[TSS04]`, which provider
+    /// rules match).
     #[inline]
-    fn hash_into(&self, h: &mut impl Hasher, text: &[u8], end: usize) {
-        let kept = self.dotted || matches!(text.get(self.start), Some(b'[' | b'('));
-        if self.digits == 0 || (self.digits < 3 && kept) {
-            h.write(&text[self.at.unwrap_or(self.start)..end]);
-            h.write_u8(b' ');
-        }
+    fn kept(&self, text: &[u8]) -> bool {
+        let named = self.dotted || matches!(text.get(self.start), Some(b'[' | b'('));
+        self.digits == 0 || (self.digits < 3 && named)
     }
 }
 
@@ -140,17 +199,32 @@ mod tests {
             "553 5.7.1 [TSS09] Messages temporarily deferred"
         ));
         assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
+        assert!(!same("550 no such user", "550 nosuch user"));
+        // The most the gathered tokens can take: one byte past the text.
+        let widest = "a ".repeat(SHAPE_TEXT_MAX / 2 - 1);
+        assert!(!same(&format!("{widest}aa"), &format!("{widest}ab")));
+        let remote = |r: &str| shape_hash(b"421 try later", r.as_bytes());
+        assert_eq!(remote("MX1.Example.NET"), remote("mx2.example.net"));
+        assert_ne!(remote("mx1.example.net"), remote("mx1.example.org"));
+        let long = format!("mx.{}.example.net", "a".repeat(200));
+        assert_eq!(remote(&long), remote(&long.to_uppercase()));
     }
 
     /// The token rules read byte by byte, as the masks must read them.
     fn plain_shape_hash(text: &[u8], remote: &[u8]) -> u64 {
-        let mut h = SAMPLE_HASH.build_hasher();
         let text = &text[..text.len().min(SHAPE_TEXT_MAX)];
+        let mut kept = Vec::new();
         let mut token = Token::default();
+        let mut end_token = |token: &Token, end: usize| {
+            if token.kept(text) {
+                kept.extend_from_slice(&text[token.at.unwrap_or(token.start)..end]);
+                kept.push(b' ');
+            }
+        };
         for (i, &c) in text.iter().enumerate() {
             match c {
                 b' ' => {
-                    token.hash_into(&mut h, text, i);
+                    end_token(&token, i);
                     token = Token { start: i + 1, ..Token::default() };
                 }
                 b'0'..=b'9' => token.digits += 1,
@@ -159,7 +233,9 @@ mod tests {
                 _ => {}
             }
         }
-        token.hash_into(&mut h, text, text.len());
+        end_token(&token, text.len());
+        let mut h = SAMPLE_HASH.build_hasher();
+        h.write(&kept);
         hash_remote(&mut h, remote);
         h.finish()
     }
