@@ -5,7 +5,8 @@
 //! rules of either kind. A rule whose id already exists replaces it; new
 //! rules are tried before the built-in ones. Regexes are compiled once and
 //! run once per shape of failed reply (see `aggregate::FailureShape`), in
-//! order, the first match winning.
+//! order, the first match winning; a literal prefilter (`needles`) skips
+//! the reason rules a reply cannot match.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,10 @@ use serde::Deserialize;
 use crate::aggregate::{CodeKey, FailureShape, Map, Summary, UNCLASSIFIED, add_map};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::error::Error;
+
+mod needles;
+
+use needles::Prefilter;
 
 const REASONS: &str = include_str!("../patterns/reasons.toml");
 const PROVIDERS: &str = include_str!("../patterns/providers.toml");
@@ -78,6 +83,8 @@ struct RulesFile {
 pub struct Rules {
     pub reasons: Vec<ReasonRule>,
     reason_regexes: Vec<Regex>,
+    /// Which reason rules can match a reply, found in one pass.
+    reason_filter: Prefilter,
     pub providers: Vec<Provider>,
     provider_regexes: Vec<Regex>,
 }
@@ -141,9 +148,12 @@ impl Rules {
                 }
             }
         }
+        let patterns: Vec<&str> = reasons.iter().map(|(_, r)| r.regex.as_str()).collect();
+        let reason_filter = Prefilter::new(&patterns);
         Ok(Rules {
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
             reason_regexes,
+            reason_filter,
             providers: providers.into_iter().map(|(_, p)| p).collect(),
             provider_regexes,
         })
@@ -151,8 +161,15 @@ impl Rules {
 
     /// The first reason whose rule matches, and the block list it names.
     pub fn reason<'t>(&self, text: &'t [u8]) -> Option<(u16, &'t [u8])> {
+        self.reason_among(text, &mut Vec::new())
+    }
+
+    /// [`Rules::reason`], running only the rules whose needles the text
+    /// holds; `can_match` is scratch space.
+    fn reason_among<'t>(&self, text: &'t [u8], can_match: &mut Vec<bool>) -> Option<(u16, &'t [u8])> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
-        let i = self.reason_regexes.iter().position(|r| r.is_match(text))?;
+        self.reason_filter.candidates(text, can_match);
+        let i = self.reason_regexes.iter().zip(can_match.iter()).position(|(r, &can)| can && r.is_match(text))?;
         let regex = &self.reason_regexes[i];
         // Captures take a slower engine than a match; most rules name no list.
         let names_list = regex.capture_names().any(|n| n == Some("list"));
@@ -238,8 +255,9 @@ impl Rules {
 
     fn classify_shapes(&self, shapes: &[(CodeKey, &FailureShape)]) -> Classified {
         let mut c = Classified::default();
+        let mut can_match = Vec::new();
         for (key, shape) in shapes {
-            let (rule, list) = self.reason(&shape.text).unwrap_or((UNCLASSIFIED, &[]));
+            let (rule, list) = self.reason_among(&shape.text, &mut can_match).unwrap_or((UNCLASSIFIED, &[]));
             *c.reasons.entry((rule, *key)).or_default() += shape.count;
             if !list.is_empty() {
                 let name: Box<[u8]> = list.to_ascii_lowercase().into();
@@ -363,6 +381,57 @@ regex = '''(unclosed'''
         assert!(Rules::load(&[("f.toml".into(), no_en.into())]).unwrap_err().to_string().contains("reason.en"));
         let bad_toml = "[[rule]\n";
         assert!(Rules::load(&[("g.toml".into(), bad_toml.into())]).unwrap_err().to_string().contains("g.toml"));
+    }
+
+    static BUILTIN: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(Rules::builtin);
+
+    /// The words of every rule's examples and counter-examples.
+    fn example_words() -> Vec<String> {
+        let r = &*BUILTIN;
+        let texts = r.reasons.iter().flat_map(|r| r.examples.iter().chain(&r.counter_examples));
+        let mut words: Vec<String> = texts.flat_map(|t| t.split(' ').map(str::to_string)).collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    /// Every rule that matches `text` is a candidate for it, so the first
+    /// match is the same with the prefilter as without.
+    fn prefilter_keeps_every_match(text: &[u8]) -> Result<(), String> {
+        let r = &*BUILTIN;
+        let mut can_match = Vec::new();
+        r.reason_filter.candidates(text, &mut can_match);
+        for (i, re) in r.reason_regexes.iter().enumerate() {
+            if re.is_match(text) && !can_match[i] {
+                return Err(format!(
+                    "{} matches but was filtered out: {}",
+                    r.reasons[i].id,
+                    String::from_utf8_lossy(text)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_prefilter_keeps_every_rule_that_matches_an_example() {
+        for rule in &BUILTIN.reasons {
+            for text in rule.examples.iter().chain(&rule.counter_examples) {
+                prefilter_keeps_every_match(text.as_bytes()).unwrap();
+                prefilter_keeps_every_match(text.to_uppercase().as_bytes()).unwrap();
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_prefilter_keeps_every_rule_that_matches(words in proptest::collection::vec(
+            proptest::sample::select(example_words()), 0..40)) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(prefilter_keeps_every_match(text.as_bytes()), Ok(()));
+            let plain = BUILTIN.reason_regexes.iter().position(|r| r.is_match(text.as_bytes()));
+            proptest::prop_assert_eq!(BUILTIN.reason(text.as_bytes()).map(|(i, _)| usize::from(i)), plain);
+        }
     }
 
     #[test]

@@ -1,0 +1,199 @@
+//! A literal prefilter for rule regexes. For each pattern it finds a set
+//! of byte strings one of which every match must contain (`user unknown`
+//! or `5.1.1` for a rule that says either); one Aho-Corasick pass over a
+//! reply then tells which rules can match it at all, and only those run.
+//! Most replies contain the needles of one or two rules, so the rules cost
+//! one pass instead of one regex search per rule.
+
+use aho_corasick::AhoCorasick;
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Needles shorter than this occur in too many replies to be worth a
+/// lookup; a rule whose best needles are shorter always runs.
+const MIN_NEEDLE: usize = 3;
+
+/// Alternations with more needles than this are left unfiltered.
+const MAX_NEEDLES: usize = 64;
+
+/// Which of a list of patterns can match a text.
+#[derive(Debug)]
+pub struct Prefilter {
+    /// Rules without needles: they run on every text.
+    always: Vec<bool>,
+    /// The rules each needle (by Aho-Corasick pattern id) belongs to.
+    owners: Vec<Vec<usize>>,
+    finder: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    /// The prefilter for `patterns`, parsed as the rules compile them
+    /// (bytes, ASCII only). A pattern that does not parse here always runs.
+    pub fn new(patterns: &[&str]) -> Prefilter {
+        let mut needles: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::with_capacity(patterns.len());
+        for (rule, pattern) in patterns.iter().enumerate() {
+            let set = parse(pattern)
+                .and_then(|hir| required(&hir))
+                .filter(|set| set.len() <= MAX_NEEDLES && set.iter().all(|n| n.len() >= MIN_NEEDLE));
+            always.push(set.is_none());
+            for needle in set.unwrap_or_default() {
+                match needles.iter().position(|n| *n == needle) {
+                    Some(i) => owners[i].push(rule),
+                    None => {
+                        needles.push(needle);
+                        owners.push(vec![rule]);
+                    }
+                }
+            }
+        }
+        // Needles are matched without regard to ASCII case, which only
+        // lets more texts through: a needle stays necessary.
+        let finder = (!needles.is_empty())
+            .then(|| AhoCorasick::builder().ascii_case_insensitive(true).build(&needles).ok())
+            .flatten();
+        if finder.is_none() {
+            always.fill(true);
+        }
+        Prefilter { always, owners, finder }
+    }
+
+    /// Marks in `can_match` (one entry per pattern) the patterns that may
+    /// match `text`; the others cannot.
+    pub fn candidates(&self, text: &[u8], can_match: &mut Vec<bool>) {
+        can_match.clear();
+        can_match.extend_from_slice(&self.always);
+        if let Some(finder) = &self.finder {
+            for m in finder.find_overlapping_iter(text) {
+                for &rule in &self.owners[m.pattern().as_usize()] {
+                    can_match[rule] = true;
+                }
+            }
+        }
+    }
+}
+
+/// The pattern as `regex::bytes` with Unicode off reads it.
+fn parse(pattern: &str) -> Option<Hir> {
+    regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).ok()
+}
+
+/// Strings one of which every match of `hir` contains, lower-cased; `None`
+/// when no such set was found.
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
+        HirKind::Class(class) => one_byte(class).map(|b| vec![vec![b]]),
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => required(&rep.sub),
+        HirKind::Concat(parts) => concat(parts),
+        HirKind::Alternation(branches) => {
+            let mut all: Vec<Vec<u8>> = Vec::new();
+            for branch in branches {
+                for needle in required(branch)? {
+                    if !all.contains(&needle) {
+                        all.push(needle);
+                    }
+                }
+            }
+            Some(all)
+        }
+        HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => None,
+    }
+}
+
+/// The best set a concatenation requires: each run of adjacent literal
+/// parts forms one needle, and each other part brings its own set; any
+/// of these is required, so the most selective one is kept.
+fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    let mut consider = |set: Vec<Vec<u8>>| {
+        if best.as_ref().is_none_or(|b| better(&set, b)) {
+            best = Some(set);
+        }
+    };
+    let mut run: Vec<u8> = Vec::new();
+    for part in parts {
+        match literal_piece(part) {
+            Some(bytes) => run.extend_from_slice(&bytes),
+            None => {
+                if !run.is_empty() {
+                    consider(vec![std::mem::take(&mut run)]);
+                }
+                if let Some(set) = required(part) {
+                    consider(set);
+                }
+            }
+        }
+    }
+    if !run.is_empty() {
+        consider(vec![run]);
+    }
+    best
+}
+
+/// Whether needle set `a` filters better than `b`: a longer shortest
+/// needle, then fewer needles.
+fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+    let shortest = |s: &[Vec<u8>]| s.iter().map(Vec::len).min().unwrap_or(0);
+    (shortest(a), std::cmp::Reverse(a.len())) > (shortest(b), std::cmp::Reverse(b.len()))
+}
+
+/// The bytes a part always matches exactly (up to ASCII case), if it is a
+/// literal or a one-letter class such as `[Kk]` (how `(?i)k` reads).
+fn literal_piece(hir: &Hir) -> Option<Vec<u8>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
+        HirKind::Class(class) => one_byte(class).map(|b| vec![b]),
+        _ => None,
+    }
+}
+
+/// The byte of a class that holds one byte, or one ASCII letter in both
+/// cases, lower-cased.
+fn one_byte(class: &Class) -> Option<u8> {
+    let Class::Bytes(bytes) = class else { return None };
+    let mut members = bytes.iter().flat_map(|r| r.start()..=r.end());
+    let first = members.next()?;
+    match (members.next(), members.next()) {
+        (None, _) => Some(first.to_ascii_lowercase()),
+        (Some(second), None) if first.is_ascii_alphabetic() && first.to_ascii_lowercase() == second => Some(second),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needles(pattern: &str) -> Option<Vec<String>> {
+        let set = required(&parse(pattern)?)?;
+        Some(set.into_iter().map(|n| String::from_utf8(n).unwrap()).collect())
+    }
+
+    #[test]
+    fn needles_are_the_literals_every_match_holds() {
+        assert_eq!(needles(r"(?i)mailbox\s+full"), Some(vec!["mailbox".into()]));
+        assert_eq!(needles(r"(?xi) (?:^|[^\d.]) 5\.1\.1 (?:[^\d.]|$)"), Some(vec!["5.1.1".into()]));
+        assert_eq!(needles(r"(?i)user unknown|no such user"), Some(vec!["user unknown".into(), "no such user".into()]));
+        assert_eq!(
+            needles(r"(?i)(?:greylist|try later)(?:ed|ing)?"),
+            Some(vec!["greylist".into(), "try later".into()])
+        );
+        // A branch without a literal leaves the whole alternation open.
+        assert_eq!(needles(r"(?i)spam|\d+"), None);
+        // Optional parts require nothing.
+        assert_eq!(needles(r"(?i)(?:quota)?"), None);
+        assert_eq!(needles(r"(?i)x(?:quota)+y"), Some(vec!["quota".into()]));
+    }
+
+    #[test]
+    fn only_rules_whose_needles_occur_are_candidates() {
+        let f = Prefilter::new(&[r"(?i)mailbox\s+full", r"\d+", r"(?i)user unknown|no such user", "(unclosed"]);
+        let mut can = Vec::new();
+        f.candidates(b"550 5.1.1 No Such User here", &mut can);
+        assert_eq!(can, [false, true, true, true]);
+        f.candidates(b"452 4.2.2 MAILBOX  full", &mut can);
+        assert_eq!(can, [true, true, false, true]);
+    }
+}
