@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use regex::bytes::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
 use crate::aggregate::{CodeKey, FailureShape, Map, Summary, UNCLASSIFIED, add_map};
@@ -126,15 +128,18 @@ impl Rules {
             message,
         };
         let mut reason_regexes = Vec::with_capacity(reasons.len());
+        let mut reason_patterns = Vec::with_capacity(reasons.len());
         for (file, r) in &reasons {
             if !r.reason.contains_key("en") || !r.hint.contains_key("en") {
                 return Err(bad(file, &r.id, "needs reason.en and hint.en".into()));
             }
-            reason_regexes.push(compile(&r.regex).map_err(|e| bad(file, &r.id, e.to_string()))?);
+            let (regex, hir) = compile(&r.regex).map_err(|e| bad(file, &r.id, e))?;
+            reason_regexes.push(regex);
+            reason_patterns.push(hir);
         }
         let mut provider_regexes = Vec::with_capacity(providers.len());
         for (file, p) in &providers {
-            provider_regexes.push(compile(&p.regex).map_err(|e| bad(file, &p.id, e.to_string()))?);
+            provider_regexes.push(compile(&p.regex).map_err(|e| bad(file, &p.id, e))?.0);
             for c in &p.code {
                 if !c.meaning.contains_key("en") || !c.fix.contains_key("en") {
                     return Err(bad(file, &format!("{} {}", p.id, c.code), "needs meaning.en and fix.en".into()));
@@ -148,8 +153,7 @@ impl Rules {
                 }
             }
         }
-        let patterns: Vec<&str> = reasons.iter().map(|(_, r)| r.regex.as_str()).collect();
-        let reason_filter = Prefilter::new(&patterns);
+        let reason_filter = Prefilter::new(&reason_patterns);
         Ok(Rules {
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
             reason_regexes,
@@ -172,10 +176,15 @@ impl Rules {
         let i = self.reason_regexes.iter().zip(can_match.iter()).position(|(r, &can)| can && r.is_match(text))?;
         let regex = &self.reason_regexes[i];
         // Captures take a slower engine than a match; most rules name no list.
-        let names_list = regex.capture_names().any(|n| n == Some("list"));
-        let list = if names_list { regex.captures(text).and_then(|c| c.name("list")) } else { None };
-        let list = list.map_or(&[][..], |m| m.as_bytes());
-        Some((i as u16, list))
+        let names_list = regex.group_info().all_names().any(|(_, _, name)| name == Some("list"));
+        let list = if names_list {
+            let mut caps: Captures = regex.create_captures();
+            regex.captures(text, &mut caps);
+            caps.get_group_by_name("list").map(|span| &text[span.range()])
+        } else {
+            None
+        };
+        Some((i as u16, list.unwrap_or_default()))
     }
 
     /// The first provider recognised in the reply text or the remote host.
@@ -218,8 +227,25 @@ impl Rules {
 /// Reply texts are bytes of any encoding; ASCII semantics for `\b`, `\w`
 /// and case folding keep matching on the fast DFA path (Unicode word
 /// boundaries would force a much slower engine on every reply).
-fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    regex::bytes::RegexBuilder::new(pattern).unicode(false).build()
+fn parse(pattern: &str) -> Result<Hir, String> {
+    use regex_syntax::Error as E;
+    // One line naming the problem and where: the parser's own message
+    // draws the pattern over several lines.
+    regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).map_err(|e| match &e {
+        E::Parse(e) => format!("{} at character {}", e.kind(), e.span().start.column),
+        E::Translate(e) => format!("{} at character {}", e.kind(), e.span().start.column),
+        _ => e.to_string(),
+    })
+}
+
+/// The regex for a pattern, and the pattern parsed (for the prefilter).
+/// The regex's own literal prefilter is off: replies are short, so it
+/// saves no time there, and deriving it was the larger part of compiling.
+fn compile(pattern: &str) -> Result<(Regex, Hir), String> {
+    let hir = parse(pattern)?;
+    let config = Regex::config().auto_prefilter(false);
+    let regex = Regex::builder().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
+    Ok((regex, hir))
 }
 
 /// Failures sorted by reason and provider.
@@ -339,7 +365,7 @@ mod tests {
             }
         }
         for (i, p) in rules.providers.iter().enumerate() {
-            let re = compile(&p.regex).unwrap();
+            let (re, _) = compile(&p.regex).unwrap();
             assert!(!p.examples.is_empty(), "{}", p.id);
             for ex in &p.examples {
                 assert!(re.is_match(ex.as_bytes()), "{}: {ex}", p.id);
@@ -376,7 +402,10 @@ hint = { en = "y" }
 regex = '''(unclosed'''
 "#;
         let err = Rules::load(&[("mine.toml".into(), broken.into())]).unwrap_err().to_string();
-        assert!(err.contains("mine.toml") && err.contains("broken"), "{err}");
+        assert!(
+            err.contains("mine.toml") && err.contains("broken") && err.contains("unclosed group at character 1"),
+            "{err}"
+        );
         let no_en = "[[rule]]\nid = \"x\"\nreason = { hi = \"x\" }\nhint = { en = \"y\" }\nregex = 'x'\n";
         assert!(Rules::load(&[("f.toml".into(), no_en.into())]).unwrap_err().to_string().contains("reason.en"));
         let bad_toml = "[[rule]\n";

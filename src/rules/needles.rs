@@ -26,16 +26,14 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
-    /// The prefilter for `patterns`, parsed as the rules compile them
-    /// (bytes, ASCII only). A pattern that does not parse here always runs.
-    pub fn new(patterns: &[&str]) -> Prefilter {
+    /// The prefilter for the parsed patterns.
+    pub fn new(patterns: &[Hir]) -> Prefilter {
         let mut needles: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::with_capacity(patterns.len());
         for (rule, pattern) in patterns.iter().enumerate() {
-            let set = parse(pattern)
-                .and_then(|hir| required(&hir))
-                .filter(|set| set.len() <= MAX_NEEDLES && set.iter().all(|n| n.len() >= MIN_NEEDLE));
+            let set =
+                required(pattern).filter(|set| set.len() <= MAX_NEEDLES && set.iter().all(|n| n.len() >= MIN_NEEDLE));
             always.push(set.is_none());
             for needle in set.unwrap_or_default() {
                 match needles.iter().position(|n| *n == needle) {
@@ -71,11 +69,6 @@ impl Prefilter {
             }
         }
     }
-}
-
-/// The pattern as `regex::bytes` with Unicode off reads it.
-fn parse(pattern: &str) -> Option<Hir> {
-    regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern).ok()
 }
 
 /// Strings one of which every match of `hir` contains, lower-cased; `None`
@@ -165,9 +158,10 @@ fn one_byte(class: &Class) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::parse;
 
     fn needles(pattern: &str) -> Option<Vec<String>> {
-        let set = required(&parse(pattern)?)?;
+        let set = required(&parse(pattern).ok()?)?;
         Some(set.into_iter().map(|n| String::from_utf8(n).unwrap()).collect())
     }
 
@@ -189,7 +183,8 @@ mod tests {
 
     #[test]
     fn only_rules_whose_needles_occur_are_candidates() {
-        let f = Prefilter::new(&[r"(?i)mailbox\s+full", r"\d+", r"(?i)user unknown|no such user", "(unclosed"]);
+        let patterns = [r"(?i)mailbox\s+full", r"\d+", r"(?i)user unknown|no such user", r"(?i)x|\w+"];
+        let f = Prefilter::new(&patterns.map(|p| parse(p).unwrap()));
         let mut can = Vec::new();
         f.candidates(b"550 5.1.1 No Such User here", &mut can);
         assert_eq!(can, [false, true, true, true]);
