@@ -94,14 +94,15 @@ fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
 /// start and its basic code; with an enhanced code after it, or when the
 /// caller has one already (`need_enhanced` false: the `dsn=` field), that
 /// is the whole answer and no scan is needed. Then only `enhanced` may
-/// differ from the general scan's (`None` where the scan might find one
-/// later); anything else takes the general path.
+/// differ from the general scan's (`None` when the caller has one, or
+/// where the scan might find one later); anything else takes the general
+/// path.
 pub fn status_reply(msg: &[u8], need_enhanced: bool) -> Reply {
     if msg.starts_with(b"status=")
         && let Some(p) = anchor_end(msg, 6)
         && let Some((basic, len)) = basic_at(&msg[p..])
     {
-        let enhanced = enhanced_after(&msg[p..], len);
+        let enhanced = if need_enhanced { enhanced_after(&msg[p..], len) } else { None };
         if enhanced.is_some() || !need_enhanced {
             return Reply { basic: Some(basic), enhanced, start: Some(p) };
         }
