@@ -244,7 +244,10 @@ fn parse(pattern: &str) -> Result<Hir, String> {
 fn compile(pattern: &str) -> Result<(Regex, Hir), String> {
     let hir = parse(pattern)?;
     let config = Regex::config().auto_prefilter(false);
-    let regex = Regex::builder().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
+    let regex = Regex::builder().configure(config).build_from_hir(&hir).map_err(|e| match e.size_limit() {
+        Some(limit) => format!("pattern too large: compiled, it would exceed {limit} bytes"),
+        None => e.to_string(),
+    })?;
     Ok((regex, hir))
 }
 

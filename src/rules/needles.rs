@@ -8,12 +8,18 @@
 use aho_corasick::AhoCorasick;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use crate::aggregate::Map;
+
 /// Needles shorter than this occur in too many replies to be worth a
 /// lookup; a rule whose best needles are shorter always runs.
 const MIN_NEEDLE: usize = 3;
 
 /// Alternations with more needles than this are left unfiltered.
 const MAX_NEEDLES: usize = 64;
+
+/// Needles of all rules together; rules past it always run, so thousands
+/// of user rules cost no more memory than this many needles.
+const MAX_TOTAL_NEEDLES: usize = 4096;
 
 /// Which of a list of patterns can match a text.
 #[derive(Debug)]
@@ -30,15 +36,18 @@ impl Prefilter {
     pub fn new(patterns: &[Hir]) -> Prefilter {
         let mut needles: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: Map<Vec<u8>, usize> = Map::default();
         let mut always = Vec::with_capacity(patterns.len());
         for (rule, pattern) in patterns.iter().enumerate() {
-            let set =
-                required(pattern).filter(|set| set.len() <= MAX_NEEDLES && set.iter().all(|n| n.len() >= MIN_NEEDLE));
+            let room = MAX_TOTAL_NEEDLES.saturating_sub(needles.len());
+            let set = required(pattern)
+                .filter(|set| set.len() <= MAX_NEEDLES.min(room) && set.iter().all(|n| n.len() >= MIN_NEEDLE));
             always.push(set.is_none());
             for needle in set.unwrap_or_default() {
-                match needles.iter().position(|n| *n == needle) {
-                    Some(i) => owners[i].push(rule),
+                match index.get(&needle) {
+                    Some(&i) => owners[i].push(rule),
                     None => {
+                        index.insert(needle.clone(), needles.len());
                         needles.push(needle);
                         owners.push(vec![rule]);
                     }
@@ -87,6 +96,10 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                     if !all.contains(&needle) {
                         all.push(needle);
                     }
+                }
+                // Too many to be worth a lookup (and to compare on).
+                if all.len() > MAX_NEEDLES {
+                    return None;
                 }
             }
             Some(all)
