@@ -58,18 +58,19 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
         let known = from_postfix || !queue_id.is_empty() || looks_like_postfix(rest);
         return if known { Parsed::Line } else { Parsed::Unrecognized };
     }
-    ev.domain = recipient_domain(rest);
     // A reject names the refused command and client before any text the
     // client or a remote server wrote, so words in that text (`host X
-    // said:`, `(in reply to …)`) cannot stand in for them.
+    // said:`, `(in reply to …)`, ` to=<…>`) cannot stand in for them.
     match reject_body(rest) {
         Some(body) => {
             ev.stage = Stage::from_command(body);
             ev.remote = reject_client(body).map_or_else(|| remote_host(rest), host_of);
+            ev.domain = reject_recipient_domain(rest);
         }
         None => {
             ev.remote = remote_host(rest);
             ev.stage = stage(rest);
+            ev.domain = recipient_domain(rest);
         }
     }
     ev.text = reply_text(msg, reply.start, status_at.map(|i| msg.len() - rest.len() + i));
@@ -301,10 +302,31 @@ fn reject_body(msg: &[u8]) -> Option<&[u8]> {
 
 /// The client in a reject's `body`: `CMD from client[ip]…`.
 fn reject_client(body: &[u8]) -> Option<&[u8]> {
+    // smtpd and milters name the command first (`RCPT from client[ip]:
+    // reply`): the client follows it, before the reply, which quotes
+    // addresses the client chose.
+    let word = position_of(body, b' ').unwrap_or(body.len());
+    if word > 0 && body[..word].iter().all(|&c| c.is_ascii_uppercase() || c == b'-') {
+        return body[word..].strip_prefix(b" from ");
+    }
     // Header and body checks quote attacker text first; the client follows
     // the last ` from ` before `; from=`.
     let limit = find!(body, b"; from=").unwrap_or(body.len());
     rfind!(&body[..limit], b" from ").map(|i| &body[i + 6..])
+}
+
+/// The recipient domain of a reject: its `to=<…>` field, which Postfix
+/// writes after the reply (`…; from=<s> to=<r> proto=ESMTP helo=<h>`).
+/// The reply and the addresses may quote a ` to=<` of the client's, so
+/// the field is looked for after `; from=<`, and the address ends where
+/// ` proto=` follows.
+fn reject_recipient_domain(rest: &[u8]) -> &[u8] {
+    let trailer = &rest[find!(rest, b"; from=<").unwrap_or(0)..];
+    let Some(i) = find_field!(trailer, b"to=<") else { return &[] };
+    let v = &trailer[i..];
+    let end =
+        find!(v, b"> proto=").or_else(|| find!(v, b">, proto=")).or_else(|| position_of(v, b'>')).unwrap_or(v.len());
+    domain_of(&v[..end])
 }
 
 /// `host[ip]:port` → `host`, but `unknown[ip]` and `[ip]` → `ip`.

@@ -212,6 +212,29 @@ fn rejects() {
             "RCPT TO",
             "450 4.1.1 <u@example.com>: Recipient address rejected: unverified address: host mx.example.com[198.51.100.2] said: 550 5.1.1 no such user",
         ),
+        (
+            // A quoted local part that reads like Postfix's own fields: the
+            // recipient and client are still those of the reject.
+            r#"NOQUEUE: reject: RCPT from good.example[192.0.2.9]: 550 5.1.1 <"x to=<a@evil.example> from evil[6.6.6.6]"@good.example>: Recipient address rejected: User unknown; from=<s@example.org> to=<"x to=<a@evil.example> from evil[6.6.6.6]"@good.example> proto=ESMTP helo=<h.example>"#,
+            Some("rejected"),
+            Some(550),
+            Some("5.1.1"),
+            "good.example",
+            "good.example",
+            "RCPT TO",
+            r#"550 5.1.1 <"x to=<a@evil.example> from evil[6.6.6.6]"@good.example>: Recipient address rejected: User unknown"#,
+        ),
+        (
+            // The same from a milter, without the queue.
+            "NOQUEUE: milter-reject: RCPT from mx.example.net[192.0.2.10]: 550 5.7.1 no <b from c[1.1.1.1]> to=<d@evil.example>; from=<s@example.org> to=<r@dest.example> proto=ESMTP helo=<mx.example.net>",
+            Some("rejected"),
+            Some(550),
+            Some("5.7.1"),
+            "dest.example",
+            "mx.example.net",
+            "RCPT TO",
+            "550 5.7.1 no <b from c[1.1.1.1]> to=<d@evil.example>",
+        ),
     ]);
 }
 
