@@ -43,7 +43,14 @@ impl LoadingRules {
         if !patterns.is_empty() {
             return Ok(LoadingRules::Ready(Rules::load(patterns)?));
         }
-        Ok(match std::thread::Builder::new().name("smtpstat-rules".into()).spawn(Rules::builtin) {
+        // The report's knowledge base is parsed there too, off the path
+        // that follows the scan.
+        let load = || {
+            let rules = Rules::builtin();
+            crate::knowledge::knowledge();
+            rules
+        };
+        Ok(match std::thread::Builder::new().name("smtpstat-rules".into()).spawn(load) {
             Ok(handle) => LoadingRules::Compiling(handle),
             Err(_) => LoadingRules::Ready(Rules::builtin()),
         })
