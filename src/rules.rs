@@ -251,6 +251,17 @@ fn compile(pattern: &str) -> Result<(Regex, Hir), String> {
     Ok((regex, hir))
 }
 
+/// Whether the prefilter keeps a rule of `pattern` for `text` whenever
+/// the pattern matches it; `None` when the pattern does not compile. For
+/// the fuzz target that checks the needles on arbitrary patterns.
+#[doc(hidden)]
+pub fn prefilter_keeps_match(pattern: &str, text: &[u8]) -> Option<bool> {
+    let (regex, hir) = compile(pattern).ok()?;
+    let mut can_match = Vec::new();
+    Prefilter::new(std::slice::from_ref(&hir)).candidates(text, &mut can_match);
+    Some(can_match[0] || !regex.is_match(text))
+}
+
 /// Failures sorted by reason and provider.
 #[derive(Debug, Default)]
 pub struct Classified {
