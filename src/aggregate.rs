@@ -430,8 +430,6 @@ fn add_capped<K: Clone + Eq + std::hash::Hash>(map: &mut Map<K, u64>, key: &K, n
 
 /// Adds another map within a cap; returns the count that did not fit.
 fn add_capped_map<K: Clone + Eq + std::hash::Hash>(a: &mut Map<K, u64>, b: &Map<K, u64>, cap: usize) -> u64 {
-    // Room for every new key at once: the table grows once, not step by step.
-    a.reserve(b.len().min(cap.saturating_sub(a.len())));
     b.iter().map(|(k, n)| add_capped(a, k, *n, cap)).sum()
 }
 
