@@ -7,15 +7,18 @@
 pub fn mask(text: &[u8], max: usize) -> String {
     let text = &text[..text.len().min(max)];
     let mut out = String::with_capacity(text.len());
+    // Valid text (nearly all) is copied by slices; tokens end at ASCII
+    // separators, which are always character boundaries.
+    let valid = std::str::from_utf8(text).ok();
     let mut i = 0;
     while i < text.len() {
         let tok_end = i + text[i..].iter().position(|&c| is_separator(c)).unwrap_or(text.len() - i);
         if tok_end == i {
-            push_lossy(&mut out, &text[i..i + 1]);
+            out.push(char::from(text[i]));
             i += 1;
             continue;
         }
-        push_token(&mut out, &text[i..tok_end]);
+        push_token(&mut out, Piece { text, valid }, i, tok_end);
         i = tok_end;
     }
     out
@@ -25,21 +28,43 @@ fn is_separator(c: u8) -> bool {
     matches!(c, b' ' | b'<' | b'>' | b'(' | b')' | b'[' | b']' | b',' | b';' | b'"' | b'\'' | b'=' | b'\t')
 }
 
-fn push_token(out: &mut String, tok: &[u8]) {
+/// The text being masked, and the same as `str` when it is valid UTF-8.
+#[derive(Clone, Copy)]
+struct Piece<'a> {
+    text: &'a [u8],
+    valid: Option<&'a str>,
+}
+
+impl Piece<'_> {
+    /// Appends `text[from..to]`, invalid UTF-8 replaced.
+    fn push(self, out: &mut String, from: usize, to: usize) {
+        match self.valid {
+            Some(s) => out.push_str(&s[from..to]),
+            None => push_lossy(out, &self.text[from..to]),
+        }
+    }
+}
+
+fn push_token(out: &mut String, p: Piece<'_>, start: usize, end: usize) {
+    let tok = &p.text[start..end];
     // A trailing `:` or `.` is punctuation, not part of the token.
-    let core_len = tok.len() - tok.iter().rev().take_while(|&&c| c == b':' || c == b'.').count();
-    let (core, punct) = tok.split_at(core_len);
-    if let Some(at) = memchr::memrchr(b'@', core) {
+    let core_end = end - tok.iter().rev().take_while(|&&c| c == b':' || c == b'.').count();
+    let core = &p.text[start..core_end];
+    // Only a token with a digit, `:` or `@` can be an address, an IP
+    // or an id; most words are copied as they stand.
+    if !core.iter().any(|&c| c.is_ascii_digit() || matches!(c, b':' | b'@')) {
+        p.push(out, start, core_end);
+    } else if let Some(at) = memchr::memrchr(b'@', core) {
         out.push_str("*@");
-        push_lossy(out, &core[at + 1..]);
+        p.push(out, start + at + 1, core_end);
     } else if is_ip(core) {
         out.push_str("IP");
     } else if is_id(core) {
         out.push('#');
     } else {
-        push_lossy(out, core);
+        p.push(out, start, core_end);
     }
-    push_lossy(out, punct);
+    p.push(out, core_end, end);
 }
 
 fn push_lossy(out: &mut String, b: &[u8]) {
@@ -74,7 +99,95 @@ fn is_id(t: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::mask;
+    use super::*;
+
+    /// Masking token by token with a lossy copy of each, as [`mask`] must.
+    fn plain_mask(text: &[u8], max: usize) -> String {
+        let text = &text[..text.len().min(max)];
+        let mut out = String::new();
+        let mut i = 0;
+        while i < text.len() {
+            let tok_end = i + text[i..].iter().position(|&c| is_separator(c)).unwrap_or(text.len() - i);
+            if tok_end == i {
+                push_lossy(&mut out, &text[i..i + 1]);
+                i += 1;
+                continue;
+            }
+            let tok = &text[i..tok_end];
+            let core_len = tok.len() - tok.iter().rev().take_while(|&&c| c == b':' || c == b'.').count();
+            let (core, punct) = tok.split_at(core_len);
+            if let Some(at) = memchr::memrchr(b'@', core) {
+                out.push_str("*@");
+                push_lossy(&mut out, &core[at + 1..]);
+            } else if is_ip(core) {
+                out.push_str("IP");
+            } else if is_id(core) {
+                out.push('#');
+            } else {
+                push_lossy(&mut out, core);
+            }
+            push_lossy(&mut out, punct);
+            i = tok_end;
+        }
+        out
+    }
+
+    /// Pieces that make addresses, IPs, ids, codes and words when joined.
+    const PIECES: &[&[u8]] = &[
+        b" ",
+        b"<",
+        b">",
+        b"(",
+        b")",
+        b"[",
+        b"]",
+        b",",
+        b";",
+        b"\"",
+        b"'",
+        b"=",
+        b"\t",
+        b":",
+        b".",
+        b"@",
+        b"/",
+        b"-",
+        b"_",
+        b"1",
+        b"22",
+        b"333",
+        b"4.7.1",
+        b"550-",
+        b"dead",
+        b"beef",
+        b"ab",
+        b"xyz",
+        b"IPv6:",
+        b"\xc3\xa9",
+        b"\xff",
+        b"\xe2\x82",
+    ];
+
+    /// Pieces that join into IPv6-like tokens, and near misses.
+    const IP_PIECES: &[&[u8]] = &[b"dead", b"beef", b":", b".", b"1", b" ", b"@", b"IPv6:"];
+
+    proptest::proptest! {
+        #[test]
+        fn masks_as_token_by_token_copies_do(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40),
+            max in 0usize..130,
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(mask(&text, max), plain_mask(&text, max));
+        }
+
+        #[test]
+        fn masks_ip_like_tokens_as_token_by_token_copies_do(pieces in proptest::collection::vec(
+            proptest::sample::select(IP_PIECES), 0..30)) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(mask(&text, 200), plain_mask(&text, 200));
+        }
+    }
 
     #[test]
     fn masks_personal_and_volatile_parts() {
@@ -100,5 +213,6 @@ mod tests {
         assert_eq!(mask(b"abc \xff", 1000), "abc \u{fffd}");
         assert_eq!(mask(b"abcdef", 3), "abc");
         assert_eq!(mask(b"421 4.7.28 rate", 100), "421 4.7.28 rate");
+        assert_eq!(mask(b"from dead:beef::cafe: bye", 100), "from IP: bye");
     }
 }
