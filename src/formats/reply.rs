@@ -98,8 +98,13 @@ fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
 /// where the scan might find one later); anything else takes the general
 /// path.
 pub fn status_reply(msg: &[u8], need_enhanced: bool) -> Reply {
-    if msg.starts_with(b"status=")
-        && let Some(p) = anchor_end(msg, 6)
+    // The anchor `status=<word> (`, read as `anchor_end` reads it, for
+    // a message known to start with the field.
+    let word = msg.strip_prefix(b"status=").and_then(|after| after.iter().position(|&c| c == b' '));
+    if let Some(word) = word
+        && word > 0
+        && msg.get(7 + word + 1) == Some(&b'(')
+        && let p = 7 + word + 2
         && let Some((basic, len)) = basic_at(&msg[p..])
     {
         let enhanced = if need_enhanced { enhanced_after(&msg[p..], len) } else { None };
