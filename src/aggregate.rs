@@ -10,7 +10,7 @@ use std::hash::BuildHasher;
 use crate::code::{BasicCode, Class, EnhancedCode};
 use crate::event::{Event, Mta, Stage, Status};
 use crate::formats::LineKind;
-use crate::mask::mask;
+use crate::mask::{mask, same_mask};
 use crate::time::LogTime;
 
 mod shape;
@@ -109,7 +109,16 @@ impl CodeKey {
 /// of input order, which keeps `merge` commutative.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Samples {
-    items: Vec<(u64, String)>,
+    items: Vec<Sample>,
+}
+
+/// One kept example: the lowest hash of the raw texts that mask to it, and
+/// that raw text (cut to `SAMPLE_MAX_BYTES`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Sample {
+    hash: u64,
+    text: String,
+    raw: Box<[u8]>,
 }
 
 impl Samples {
@@ -125,32 +134,46 @@ impl Samples {
         let full = self.items.len() >= keep;
         // Masking is the costly part; skip it for texts that cannot get in,
         // and for a text already kept (the same raw text hashes the same).
-        if (full && h >= self.items[keep - 1].0) || self.items.iter().any(|(x, _)| *x == h) {
+        if (full && h >= self.items[keep - 1].hash) || self.items.iter().any(|s| s.hash == h) {
             return;
         }
-        self.insert(h, mask(raw, SAMPLE_MAX_BYTES), keep);
+        let raw = &raw[..raw.len().min(SAMPLE_MAX_BYTES)];
+        // A reply that masks like a kept one (most do when a code has few
+        // shapes, and the list never fills) can only lower that one's hash:
+        // found by comparing with its raw text, without masking.
+        if let Some(pos) = self.items.iter().position(|s| same_mask(&s.raw, raw, SAMPLE_MAX_BYTES)) {
+            if self.items[pos].hash > h {
+                let mut lower = self.items.remove(pos);
+                (lower.hash, lower.raw) = (h, raw.into());
+                self.place(lower, keep);
+            }
+            return;
+        }
+        self.place(Sample { hash: h, text: mask(raw, SAMPLE_MAX_BYTES), raw: raw.into() }, keep);
     }
 
-    fn insert(&mut self, h: u64, text: String, keep: usize) {
-        if let Some(pos) = self.items.iter().position(|(_, t)| *t == text) {
-            if self.items[pos].0 <= h {
+    /// Keeps `new` unless its text is kept with a lower hash, in (hash,
+    /// text) order, at most `keep`.
+    fn place(&mut self, new: Sample, keep: usize) {
+        if let Some(pos) = self.items.iter().position(|s| s.text == new.text) {
+            if self.items[pos].hash <= new.hash {
                 return;
             }
             self.items.remove(pos);
         }
-        let at = self.items.partition_point(|(x, t)| (*x, t.as_str()) < (h, text.as_str()));
-        self.items.insert(at, (h, text));
+        let at = self.items.partition_point(|s| (s.hash, s.text.as_str()) < (new.hash, new.text.as_str()));
+        self.items.insert(at, new);
         self.items.truncate(keep);
     }
 
     fn merge(&mut self, other: &Samples, keep: usize) {
-        for (h, t) in &other.items {
-            self.insert(*h, t.clone(), keep);
+        for s in &other.items {
+            self.place(s.clone(), keep);
         }
     }
 
     pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.items.iter().map(|(_, t)| t.as_str())
+        self.items.iter().map(|s| s.text.as_str())
     }
 }
 
@@ -492,6 +515,39 @@ fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SHAPES: &[&str] = &[
+        "250 2.0.0 Ok: queued as {}",
+        "550 5.1.1 <{}>: Recipient address rejected",
+        "421 4.7.0 [{}] try again later",
+        "250 {} ok",
+    ];
+    const WORDS: &[&str] =
+        &["4F2A1B3C5D", "9E8D7C6B5A", "ann@example.com", "bob@example.org", "192.0.2.1", "::1", "x", "y"];
+
+    proptest::proptest! {
+        /// The examples kept are those a plain reading gives: the distinct
+        /// masked texts whose lowest raw hash is lowest, however many of the
+        /// replies the comparison with kept raw texts spared from masking.
+        #[test]
+        fn samples_are_the_distinct_masked_texts_of_lowest_hash(replies in proptest::collection::vec(
+            (proptest::sample::select(SHAPES), proptest::sample::select(WORDS)), 0..200)) {
+            let raws: Vec<String> = replies.iter().map(|(shape, word)| shape.replace("{}", word)).collect();
+            let mut samples = Samples::default();
+            let mut lowest: std::collections::BTreeMap<String, u64> = Default::default();
+            for raw in &raws {
+                samples.offer(raw.as_bytes());
+                let h = SAMPLE_HASH.hash_one(raw.as_bytes());
+                let low = lowest.entry(mask(raw.as_bytes(), SAMPLE_MAX_BYTES)).or_insert(h);
+                *low = (*low).min(h);
+            }
+            let mut want: Vec<(u64, String)> = lowest.into_iter().map(|(t, h)| (h, t)).collect();
+            want.sort();
+            want.truncate(SAMPLES_PER_CODE);
+            let want: Vec<&str> = want.iter().map(|(_, t)| t.as_str()).collect();
+            proptest::prop_assert_eq!(samples.texts().collect::<Vec<_>>(), want);
+        }
+    }
 
     fn ev(basic: u16, text: &'static str, domain: &'static str) -> Event<'static> {
         Event {

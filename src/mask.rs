@@ -45,26 +45,108 @@ impl Piece<'_> {
     }
 }
 
-fn push_token(out: &mut String, p: Piece<'_>, start: usize, end: usize) {
-    let tok = &p.text[start..end];
+/// What a token's core (the token without trailing `:` and `.`) becomes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Masked {
+    /// Copied as it stands.
+    Kept,
+    /// `*@` and the domain, which starts at this offset.
+    Address(usize),
+    Ip,
+    Id,
+}
+
+/// Where a token's core ends, and what it becomes.
+fn classify(tok: &[u8]) -> (usize, Masked) {
     // A trailing `:` or `.` is punctuation, not part of the token.
-    let core_end = end - tok.iter().rev().take_while(|&&c| c == b':' || c == b'.').count();
-    let core = &p.text[start..core_end];
-    // Only a token with a digit, `:` or `@` can be an address, an IP
-    // or an id; most words are copied as they stand.
-    if !core.iter().any(|&c| c.is_ascii_digit() || matches!(c, b':' | b'@')) {
-        p.push(out, start, core_end);
+    let core_end = tok.len() - tok.iter().rev().take_while(|&&c| c == b':' || c == b'.').count();
+    let core = &tok[..core_end];
+    // Only a token with a digit, `:` or `@` can be an address, an IP or
+    // an id; most words are copied as they stand.
+    let masked = if !core.iter().any(|&c| c.is_ascii_digit() || matches!(c, b':' | b'@')) {
+        Masked::Kept
     } else if let Some(at) = memchr::memrchr(b'@', core) {
-        out.push_str("*@");
-        p.push(out, start + at + 1, core_end);
+        Masked::Address(at + 1)
     } else if is_ip(core) {
-        out.push_str("IP");
+        Masked::Ip
     } else if is_id(core) {
-        out.push('#');
+        Masked::Id
     } else {
-        p.push(out, start, core_end);
+        Masked::Kept
+    };
+    (core_end, masked)
+}
+
+fn push_token(out: &mut String, p: Piece<'_>, start: usize, end: usize) {
+    let (core_end, masked) = classify(&p.text[start..end]);
+    let core_end = start + core_end;
+    match masked {
+        Masked::Kept => p.push(out, start, core_end),
+        Masked::Address(domain) => {
+            out.push_str("*@");
+            p.push(out, start + domain, core_end);
+        }
+        Masked::Ip => out.push_str("IP"),
+        Masked::Id => out.push('#'),
     }
     p.push(out, core_end, end);
+}
+
+/// Whether `a` and `b` mask to the same text, found without masking
+/// either: the texts are compared eight bytes at a time, and only the
+/// tokens where they differ are classified. `false` may also mean "could
+/// not tell" (texts whose tokens differ but mask alike another way).
+pub fn same_mask(a: &[u8], b: &[u8], max: usize) -> bool {
+    let (a, b) = (&a[..a.len().min(max)], &b[..b.len().min(max)]);
+    let token_end =
+        |t: &[u8], from: usize| from + t[from..].iter().position(|&c| is_separator(c)).unwrap_or(t.len() - from);
+    // `a[..i]` and `b[..j]` mask alike and both end at a token boundary.
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let same = common_prefix(&a[i..], &b[j..]);
+        if i + same == a.len() && j + same == b.len() {
+            return true;
+        }
+        // The differing token starts after the last separator of the
+        // common part (its bytes are the same in both).
+        let back = a[i..i + same].iter().rev().position(|&c| is_separator(c)).unwrap_or(same);
+        let (ta, tb) = (i + same - back, j + same - back);
+        let starts_token = |t: &[u8], at: usize| t.get(at).is_some_and(|&c| !is_separator(c));
+        if !starts_token(a, ta) || !starts_token(b, tb) {
+            return false;
+        }
+        let (ea, eb) = (token_end(a, ta), token_end(b, tb));
+        if !same_token_mask(&a[ta..ea], &b[tb..eb]) {
+            return false;
+        }
+        (i, j) = (ea, eb);
+    }
+}
+
+/// How many leading bytes `a` and `b` share, eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let word = |t: &[u8], k: usize| u64::from_le_bytes(t[k..k + 8].try_into().unwrap_or_default());
+    let mut k = 0;
+    while k + 8 <= n {
+        let differ = word(a, k) ^ word(b, k);
+        if differ != 0 {
+            return k + (differ.trailing_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    k + a[k..n].iter().zip(&b[k..n]).take_while(|(x, y)| x == y).count()
+}
+
+/// Whether two different tokens mask alike: both addresses at the same
+/// domain, or both IPs or both ids, with the same punctuation after them.
+fn same_token_mask(a: &[u8], b: &[u8]) -> bool {
+    let ((ca, ma), (cb, mb)) = (classify(a), classify(b));
+    match (ma, mb) {
+        (Masked::Address(x), Masked::Address(y)) => a[x..] == b[y..],
+        (Masked::Ip, Masked::Ip) | (Masked::Id, Masked::Id) => a[ca..] == b[cb..],
+        _ => false,
+    }
 }
 
 fn push_lossy(out: &mut String, b: &[u8]) {
@@ -182,6 +264,19 @@ mod tests {
         }
 
         #[test]
+        fn texts_said_to_mask_alike_do(
+            a in proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
+            b in proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
+            max in 0usize..130,
+        ) {
+            let (a, b) = (a.concat(), b.concat());
+            if same_mask(&a, &b, max) {
+                proptest::prop_assert_eq!(mask(&a, max), mask(&b, max));
+            }
+            proptest::prop_assert!(same_mask(&a, &a, max));
+        }
+
+        #[test]
         fn masks_ip_like_tokens_as_token_by_token_copies_do(pieces in proptest::collection::vec(
             proptest::sample::select(IP_PIECES), 0..30)) {
             let text = pieces.concat();
@@ -214,5 +309,11 @@ mod tests {
         assert_eq!(mask(b"abcdef", 3), "abc");
         assert_eq!(mask(b"421 4.7.28 rate", 100), "421 4.7.28 rate");
         assert_eq!(mask(b"from dead:beef::cafe: bye", 100), "from IP: bye");
+        let alike = |a: &str, b: &str| same_mask(a.as_bytes(), b.as_bytes(), 1000);
+        assert!(alike("250 2.0.0 Ok: queued as 4F2A1B3C5D", "250 2.0.0 Ok: queued as 9E8D7C6B5A"));
+        assert!(alike("550 <ann@example.com>: no [192.0.2.1]", "550 <bob@example.com>: no [2001:db8::1]"));
+        assert!(!alike("550 <ann@example.com>: no", "550 <ann@example.org>: no"));
+        assert!(!alike("250 Ok: queued as 4F2A1B3C5D.", "250 Ok: queued as 4F2A1B3C5D"));
+        assert!(!alike("421 try later", "421 try  later"));
     }
 }
