@@ -12,7 +12,7 @@ pub fn mask(text: &[u8], max: usize) -> String {
     let valid = std::str::from_utf8(text).ok();
     let mut i = 0;
     while i < text.len() {
-        let tok_end = i + text[i..].iter().position(|&c| is_separator(c)).unwrap_or(text.len() - i);
+        let tok_end = token_end(text, i);
         if tok_end == i {
             out.push(char::from(text[i]));
             i += 1;
@@ -22,6 +22,11 @@ pub fn mask(text: &[u8], max: usize) -> String {
         i = tok_end;
     }
     out
+}
+
+/// Where the token that starts at `from` ends: at the next separator.
+fn token_end(t: &[u8], from: usize) -> usize {
+    from + t[from..].iter().position(|&c| is_separator(c)).unwrap_or(t.len() - from)
 }
 
 fn is_separator(c: u8) -> bool {
@@ -98,8 +103,6 @@ fn push_token(out: &mut String, p: Piece<'_>, start: usize, end: usize) {
 /// not tell" (texts whose tokens differ but mask alike another way).
 pub fn same_mask(a: &[u8], b: &[u8], max: usize) -> bool {
     let (a, b) = (&a[..a.len().min(max)], &b[..b.len().min(max)]);
-    let token_end =
-        |t: &[u8], from: usize| from + t[from..].iter().position(|&c| is_separator(c)).unwrap_or(t.len() - from);
     // `a[..i]` and `b[..j]` mask alike and both end at a token boundary.
     let (mut i, mut j) = (0, 0);
     loop {
@@ -189,7 +192,7 @@ mod tests {
         let mut out = String::new();
         let mut i = 0;
         while i < text.len() {
-            let tok_end = i + text[i..].iter().position(|&c| is_separator(c)).unwrap_or(text.len() - i);
+            let tok_end = token_end(text, i);
             if tok_end == i {
                 push_lossy(&mut out, &text[i..i + 1]);
                 i += 1;
