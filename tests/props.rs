@@ -95,6 +95,11 @@ const TAGS: &[&str] = &[
     "postsuper[3]: ",
     "dovecot: ",
     "postfix/smtp [1]: ",
+    "dovecot[7]: ",
+    "exim[2]: ",
+    "sm-mta[3]: ",
+    ": ",
+    "x",
 ];
 
 fn prefixed_line() -> impl Strategy<Value = Vec<u8>> {

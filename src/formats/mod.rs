@@ -81,16 +81,21 @@ pub fn parse_line<'a>(line: &'a [u8], ctx: &ParseContext) -> ParsedLine<'a> {
 /// [`parse_line`] for a run of lines, remembering the last stamp in `stamps`.
 pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> ParsedLine<'a> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    // The common line: a Postfix tag after the last stamp and host.
-    if ctx.mta.is_none_or(|m| m == Mta::Postfix)
-        && let Some((time, message)) = known_postfix_prefix(line, ctx, stamps)
-    {
-        let kind = LineKind::Recognized(Mta::Postfix);
-        return match postfix::parse(message, true) {
-            Parsed::Event(event) => ParsedLine { kind, time, event: Some(Event { time, ..event }) },
-            // A tagged Postfix line is never `Unrecognized`.
-            Parsed::Line | Parsed::Unrecognized => ParsedLine { kind, time, event: None },
-        };
+    // The common lines: a Postfix tag, or another program's, after the
+    // last stamp and host.
+    if ctx.mta.is_none_or(|m| m == Mta::Postfix) {
+        match known_prefix(line, ctx, stamps) {
+            Some(Known::Postfix(time, message)) => {
+                let kind = LineKind::Recognized(Mta::Postfix);
+                return match postfix::parse(message, true) {
+                    Parsed::Event(event) => ParsedLine { kind, time, event: Some(Event { time, ..event }) },
+                    // A tagged Postfix line is never `Unrecognized`.
+                    Parsed::Line | Parsed::Unrecognized => ParsedLine { kind, time, event: None },
+                };
+            }
+            Some(Known::Foreign(time)) => return ParsedLine { kind: LineKind::Foreign, time, event: None },
+            None => {}
+        }
     }
     let (time, mta, message) = match prefix(line, ctx, stamps) {
         Ok(found) => found,
@@ -155,25 +160,32 @@ fn prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Re
     }
 }
 
+/// What the prefix of a common line says, read without the general parser.
+enum Known<'a> {
+    /// A Postfix tag: the time and the message.
+    Postfix(Option<LogTime>, &'a [u8]),
+    /// Another program's tag (dovecot, amavis …): the time.
+    Foreign(Option<LogTime>),
+}
+
 /// The prefix of the common line, read without the general parser: a
-/// Postfix tag after the stamp (classic or RFC 3339) of the line before
-/// and a host. The time and message are those [`prefix`] finds; `None`
-/// sends any other line there.
+/// syslog tag after the stamp (classic or RFC 3339) of the line before and
+/// a host. The answer is the one [`prefix`] gives; `None` sends any other
+/// line there.
 #[inline]
-fn known_postfix_prefix<'a>(
-    line: &'a [u8],
-    ctx: &ParseContext,
-    stamps: &mut StampCache,
-) -> Option<(Option<LogTime>, &'a [u8])> {
+fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Option<Known<'a>> {
     let (time, offset, rest) = stamps.known_host(line)?;
     let time = ctx.on_local_clock(time, offset);
     // `postfix` holds none of the bytes that end a tag, so the program the
     // tag names starts with it.
-    if !rest.starts_with(b"postfix") {
-        return None;
+    if rest.starts_with(b"postfix") {
+        let (program, message) = syslog::postfix_tag(rest);
+        return (!program.is_empty()).then_some(Known::Postfix(time, message));
     }
-    let (program, message) = syslog::postfix_tag(rest);
-    (!program.is_empty()).then_some((time, message))
+    // After a classic stamp (which no Exim stamp can be), a program that
+    // is no MTA makes the line another program's, as the parser finds.
+    let (program, _) = syslog::tag(rest);
+    (offset.is_none() && !program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))
 }
 
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`
