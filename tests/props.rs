@@ -83,6 +83,9 @@ const STAMP_HOSTS: &[&str] = &[
     "2026-11-22T08:01:02. mx1 ",
     "2026-11-22T08:01:02.5+00:00mx1 ",
     "2026-11-22T08:01:03.5+00:00 mx1 ",
+    // Exim's own stamp, and syslog templates that write one like it.
+    "2026-11-22 08:01:02 mx1 ",
+    "2026-11-22 08:01:02.5 mx1 ",
 ];
 const TAGS: &[&str] = &[
     "postfix/smtp[1501]: ",

@@ -182,10 +182,11 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
         let (program, message) = syslog::postfix_tag(rest);
         return (!program.is_empty()).then_some(Known::Postfix(time, message));
     }
-    // After a classic stamp (which no Exim stamp can be), a program that
-    // is no MTA makes the line another program's, as the parser finds.
+    // A program that is no MTA makes the line another program's, as the
+    // parser finds: a remembered stamp is classic or has the `T` of RFC
+    // 3339, so it is never Exim's own (`YYYY-MM-DD hh:mm:ss`).
     let (program, _) = syslog::tag(rest);
-    (offset.is_none() && !program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))
+    (!program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))
 }
 
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`
