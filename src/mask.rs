@@ -51,7 +51,7 @@ impl Piece<'_> {
 }
 
 /// What a token's core (the token without trailing `:` and `.`) becomes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Masked {
     /// Copied as it stands.
     Kept,

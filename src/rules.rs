@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use regex_automata::meta::Regex;
-use regex_automata::util::captures::Captures;
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
@@ -178,7 +177,7 @@ impl Rules {
         // Captures take a slower engine than a match; most rules name no list.
         let names_list = regex.group_info().all_names().any(|(_, _, name)| name == Some("list"));
         let list = if names_list {
-            let mut caps: Captures = regex.create_captures();
+            let mut caps = regex.create_captures();
             regex.captures(text, &mut caps);
             caps.get_group_by_name("list").map(|span| &text[span.range()])
         } else {

@@ -98,13 +98,7 @@ fn ends_dsn_name(msg: &[u8], i: usize) -> bool {
 /// where the scan might find one later); anything else takes the general
 /// path.
 pub fn status_reply(msg: &[u8], need_enhanced: bool) -> Reply {
-    // The anchor `status=<word> (`, read as `anchor_end` reads it, for
-    // a message known to start with the field.
-    let word = msg.strip_prefix(b"status=").and_then(|after| after.iter().position(|&c| c == b' '));
-    if let Some(word) = word
-        && word > 0
-        && msg.get(7 + word + 1) == Some(&b'(')
-        && let p = 7 + word + 2
+    if let Some(p) = msg.strip_prefix(b"status=").and_then(after_status_word).map(|o| 7 + o)
         && let Some((basic, len)) = basic_at(&msg[p..])
     {
         let enhanced = if need_enhanced { enhanced_after(&msg[p..], len) } else { None };
@@ -153,12 +147,18 @@ fn anchor_end(msg: &[u8], i: usize) -> Option<usize> {
         Some(b't') if before.ends_with(b"reject") => Some(i + 1),
         Some(b'C') => (after.first() == Some(&b'"')).then_some(i + 2),
         Some(b's' | b't') if before.ends_with(b"status") || before.ends_with(b"stat") => {
-            // `status=<word> (`: the word runs to the first space.
-            let word = after.iter().take_while(|&&c| c != b' ').count();
-            (word > 0 && after.get(word + 1) == Some(&b'(')).then_some(i + 1 + word + 2)
+            after_status_word(after).map(|o| i + 1 + o)
         }
         _ => None,
     }
+}
+
+/// In the value of a `status=` or `stat=` field, `<word> (`, the offset
+/// after the parenthesis, where a reply may start; the word runs to the
+/// first space.
+fn after_status_word(value: &[u8]) -> Option<usize> {
+    let word = value.iter().position(|&c| c == b' ')?;
+    (word > 0 && value.get(word + 1) == Some(&b'(')).then_some(word + 2)
 }
 
 /// A basic code at the start of `b`, if a reply-like delimiter follows it.
