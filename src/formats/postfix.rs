@@ -116,31 +116,10 @@ fn is_routine(rest: &[u8]) -> bool {
 /// then reads it.
 fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Event<'a>> {
     let mut ev = Event { queue_id, ..Event::default() };
-    let mut i = 0;
-    let status_at = loop {
-        let field = &rest[i..];
-        let (name, eq) = field_name(field)?;
-        if name == Field::Status {
-            break i + eq + 1;
-        }
-        let value = &field[eq + 1..];
-        let len = if value.first() == Some(&b'<') {
-            position_of(value, b'>')? + 1
-        } else {
-            position_of(value, b',').unwrap_or(value.len())
-        };
-        let v = &value[..len];
-        match name {
-            Field::To => ev.domain = domain_of(v),
-            Field::Relay if v != b"none" => ev.remote = host_of(v),
-            Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
-            _ => {}
-        }
-        i += eq + 1 + len;
-        if !rest[i..].starts_with(b", ") {
-            return None;
-        }
-        i += 2;
+    let status_at = match fields_in_order(rest, &mut ev) {
+        Ok(at) => at,
+        Err(Some(at)) => fields_any_order(rest, at, &mut ev)?,
+        Err(None) => return None,
     };
     let status = &rest[status_at..];
     ev.status = Some(Status::from_word(status));
@@ -165,6 +144,87 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
         }
     }
     Some(ev)
+}
+
+/// The fields before `status=` in the order Postfix writes them, each
+/// name tested where it comes (one predictable branch per field, where a
+/// dispatch on the name's first byte would jump somewhere new each time).
+/// `Ok` holds the offset of the status word; `Err(Some(at))` the field at
+/// `at` that is not where it was expected, for [`fields_any_order`] to go
+/// on from; `Err(None)` a line that breaks the layout.
+#[inline]
+fn fields_in_order<'a>(rest: &'a [u8], ev: &mut Event<'a>) -> Result<usize, Option<usize>> {
+    let mut i = 0;
+    if let Some(to) = take(rest, &mut i, b"to=")? {
+        ev.domain = domain_of(to);
+    }
+    take(rest, &mut i, b"orig_to=")?;
+    if let Some(relay) = take(rest, &mut i, b"relay=")?
+        && relay != b"none"
+    {
+        ev.remote = host_of(relay);
+    }
+    take(rest, &mut i, b"conn_use=")?;
+    take(rest, &mut i, b"delay=")?;
+    take(rest, &mut i, b"delays=")?;
+    if let Some(dsn) = take(rest, &mut i, b"dsn=")? {
+        ev.enhanced = EnhancedCode::parse(dsn);
+    }
+    if rest[i..].starts_with(b"status=") { Ok(i + 7) } else { Err(Some(i)) }
+}
+
+/// The value of the field `name` when it starts `rest[*i..]`, moving `*i`
+/// past the value and the `, ` after it; `Ok(None)` when another field is
+/// there, `Err(None)` when the line breaks the layout.
+#[inline(always)]
+fn take<'a>(rest: &'a [u8], i: &mut usize, name: &[u8]) -> Result<Option<&'a [u8]>, Option<usize>> {
+    let Some(value) = rest[*i..].strip_prefix(name) else {
+        return Ok(None);
+    };
+    let len = value_len(value).ok_or(None)?;
+    if !value[len..].starts_with(b", ") {
+        return Err(None);
+    }
+    *i += name.len() + len + 2;
+    Ok(Some(&value[..len]))
+}
+
+/// The length of a field's value: an address in `<>` whole, else up to
+/// the next comma. `None` for an address that never closes.
+#[inline(always)]
+fn value_len(value: &[u8]) -> Option<usize> {
+    if value.first() == Some(&b'<') {
+        Some(position_of(value, b'>')? + 1)
+    } else {
+        Some(position_of(value, b',').unwrap_or(value.len()))
+    }
+}
+
+/// The fields from `rest[i..]` on, in any order, as far as `status=`
+/// (the offset of its word is returned); `None` when the line does not
+/// follow the layout.
+fn fields_any_order<'a>(rest: &'a [u8], mut i: usize, ev: &mut Event<'a>) -> Option<usize> {
+    loop {
+        let field = &rest[i..];
+        let (name, eq) = field_name(field)?;
+        if name == Field::Status {
+            return Some(i + eq + 1);
+        }
+        let value = &field[eq + 1..];
+        let len = value_len(value)?;
+        let v = &value[..len];
+        match name {
+            Field::To => ev.domain = domain_of(v),
+            Field::Relay if v != b"none" => ev.remote = host_of(v),
+            Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
+            _ => {}
+        }
+        i += eq + 1 + len;
+        if !rest[i..].starts_with(b", ") {
+            return None;
+        }
+        i += 2;
+    }
 }
 
 /// The delivery fields read; any other is skipped.

@@ -337,3 +337,56 @@ fn queue_ids() {
         assert_eq!(split_queue_id(msg.as_bytes()).0, id.as_bytes(), "{msg}");
     }
 }
+
+/// Delivery fields as Postfix writes them, in its order or shuffled,
+/// some missing, doubled or broken.
+fn delivery_fields() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let field = prop_oneof![
+        Just("to=<a@one.example>".to_string()),
+        Just("to=<\"x, y\"@two.example>".to_string()),
+        Just("to=b@three.example".to_string()),
+        Just("orig_to=<c@four.example>".to_string()),
+        Just("relay=mx.five.example[192.0.2.1]:25".to_string()),
+        Just("relay=none".to_string()),
+        Just("relay=unknown[192.0.2.9]:25".to_string()),
+        Just("conn_use=2".to_string()),
+        Just("delay=1.2".to_string()),
+        Just("delays=0.1/0/0.5/0.6".to_string()),
+        Just("dsn=4.4.1".to_string()),
+        Just("dsn=2.0.0".to_string()),
+        Just("dsn=x".to_string()),
+        Just("size=123".to_string()),
+        Just("to=<open".to_string()),
+        "[a-z=<>, ]{0,12}",
+    ];
+    (proptest::collection::vec(field, 0..9), any::<bool>()).prop_map(|(mut fields, ordered)| {
+        if ordered {
+            let order = ["to=", "orig_to=", "relay=", "conn_use=", "delay=", "delays=", "dsn="];
+            fields.sort_by_key(|f| order.iter().position(|o| f.starts_with(o)).unwrap_or(order.len()));
+        }
+        fields.push("status=deferred (connect to x[192.0.2.1]:25: Connection timed out)".into());
+        fields.join(", ")
+    })
+}
+
+proptest::proptest! {
+    /// The fields read in Postfix's order, with the any-order reading taking
+    /// over where a line departs from it, give what the any-order reading
+    /// alone gives.
+    #[test]
+    fn fields_in_order_read_as_in_any_order(rest in delivery_fields()) {
+        let rest = rest.as_bytes();
+        let (mut fast, mut plain) = (Event::default(), Event::default());
+        let fast_at = match fields_in_order(rest, &mut fast) {
+            Ok(at) => Some(at),
+            Err(Some(at)) => fields_any_order(rest, at, &mut fast),
+            Err(None) => None,
+        };
+        let plain_at = fields_any_order(rest, 0, &mut plain);
+        proptest::prop_assert_eq!(fast_at, plain_at);
+        if plain_at.is_some() {
+            proptest::prop_assert_eq!(fast, plain);
+        }
+    }
+}
