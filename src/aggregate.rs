@@ -329,7 +329,8 @@ impl Summary {
         }
         let class = key.class();
         self.classes[class.index()] += 1;
-        if matches!(class, Class::Transient | Class::Permanent) {
+        let failing = matches!(class, Class::Transient | Class::Permanent);
+        if failing {
             self.record_failure(ev, key);
         }
         if let Some(t) = ev.time {
@@ -354,12 +355,13 @@ impl Summary {
         }
         d.stages[ev.stage.index()] += 1;
         d.other_domains += count_lowercase(&mut d.domains, ev.domain);
-        // Where failures come from matters; the relays of successful
-        // deliveries are many lookups for little insight.
-        if class != Class::Success {
+        // Only failing codes get a section with hosts and example replies;
+        // for the others (most events of a log) these would be a table
+        // lookup and a hash of the reply per event for nothing shown.
+        if failing {
             d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
+            d.samples.offer(ev.text);
         }
-        d.samples.offer(ev.text);
     }
 
     /// Adds another summary into this one.
