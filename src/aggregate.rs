@@ -237,6 +237,9 @@ pub struct Summary {
     pub failures_overflow: Map<CodeKey, u64>,
     /// Events left out of a table because it reached its cap.
     pub overflow: u64,
+    /// Leaves out the recipient domains of codes that are not failures
+    /// (a table lookup on most events of a log) when no output shows them.
+    pub skip_success_domains: bool,
 }
 
 impl Summary {
@@ -354,7 +357,9 @@ impl Summary {
             d.statuses[s.index()] += 1;
         }
         d.stages[ev.stage.index()] += 1;
-        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
+        if failing || !self.skip_success_domains {
+            d.other_domains += count_lowercase(&mut d.domains, ev.domain);
+        }
         // Only failing codes get a section with hosts and example replies;
         // for the others (most events of a log) these would be a table
         // lookup and a hash of the reply per event for nothing shown.
@@ -607,5 +612,23 @@ mod tests {
         assert_eq!(d.samples.texts().count(), SAMPLES_PER_CODE);
         assert_eq!(whole.lines.with_code, 6);
         assert_eq!(whole.classes, [0, 0, 1, 5]);
+    }
+
+    #[test]
+    fn names_and_examples_are_kept_where_a_report_shows_them() {
+        let host = |e: Event<'static>| Event { remote: b"mx.example", ..e };
+        let (sent, failed) =
+            (host(ev(250, "250 2.0.0 Ok", "gmail.com")), host(ev(550, "550 5.1.1 unknown", "example.com")));
+        let key = |code| CodeKey::Basic(BasicCode::new(code).unwrap());
+        for skip in [false, true] {
+            let mut s = Summary { skip_success_domains: skip, ..Summary::default() };
+            for e in [&sent, &failed] {
+                s.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
+            }
+            let (ok, bad) = (&s.details[&key(250)], &s.details[&key(550)]);
+            assert_eq!(ok.domains.len(), usize::from(!skip), "skip {skip}");
+            assert_eq!((ok.remotes.len(), ok.samples.texts().count()), (0, 0));
+            assert_eq!((bad.domains.len(), bad.remotes.len(), bad.samples.texts().count()), (1, 1, 1));
+        }
     }
 }

@@ -110,6 +110,7 @@ impl Config {
             scan.threads = t as usize;
         }
         scan.mmap = !args.no_mmap;
+        scan.success_domains = args.csv_dir.is_some();
         if let Some(c) = args.chunk_size {
             scan.chunk_bytes = c as usize;
         }

@@ -36,6 +36,9 @@ pub struct ScanOptions {
     pub progress: When,
     /// Whether large, quiet regular files may be memory-mapped.
     pub mmap: bool,
+    /// Whether the recipient domains of successful deliveries are counted:
+    /// only `domains.csv` shows them.
+    pub success_domains: bool,
 }
 
 impl Default for ScanOptions {
@@ -49,6 +52,7 @@ impl Default for ScanOptions {
             window: None,
             progress: When::Never,
             mmap: true,
+            success_domains: true,
         }
     }
 }
@@ -96,7 +100,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
     workers.scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
-                let mut s = Summary::default();
+                let mut s = Summary { skip_success_domains: !opts.success_domains, ..Summary::default() };
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
                     w.chunk.begin_reading();
                     scan_work(&w, &mut s);

@@ -235,6 +235,8 @@ fn csv_dir_writes_one_file_per_table() {
     assert!(statuses.iter().any(|r| &r[0] == "rejected" && &r[1] == "6"));
     assert_eq!(headers("domains.csv").iter().collect::<Vec<_>>(), ["domain", "code", "class", "count"]);
     assert!(read("domains.csv").iter().any(|r| &r[0] == "example.com" && &r[1] == "550"));
+    // Successful deliveries' domains are counted when this file is asked for.
+    assert!(read("domains.csv").iter().any(|r| &r[0] == "gmail.com" && &r[1] == "250"));
     let hourly = read("hourly.csv");
     assert_eq!(&hourly[0][0], "2026-11-22T08:00:00");
     let total: u64 = hourly.iter().flat_map(|r| (1..5).map(move |i| r[i].parse::<u64>().unwrap())).sum();
