@@ -239,10 +239,35 @@ pub struct Summary {
     pub overflow: u64,
     /// Leaves out the recipient domains of codes that are not failures
     /// (a table lookup on most events of a log) when no output shows them.
+    /// Their events then only add to counters, and runs of alike ones are
+    /// held in `pending` (see [`Summary::settle`]).
     pub skip_success_domains: bool,
+    pending: [Option<(Tally, u64)>; PENDING],
+    /// The slot of `pending` filled longest ago.
+    oldest: usize,
+}
+
+/// Tallies held back at a time: the few kinds of success a server logs
+/// (a relay's `250 2.0.0`, local delivery's `2.0.0`, an LMTP `2.6.0` …).
+const PENDING: usize = 4;
+
+/// The counters one event adds to, when it adds no name or example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Tally {
+    key: CodeKey,
+    enhanced: Option<EnhancedCode>,
+    status: Option<Status>,
+    stage: Stage,
+    hour: Option<LogTime>,
 }
 
 impl Summary {
+    /// An empty summary; `success_domains` says whether the recipient
+    /// domains of codes that are not failures are counted.
+    pub fn new(success_domains: bool) -> Summary {
+        Summary { skip_success_domains: !success_domains, ..Summary::default() }
+    }
+
     /// Counts one line and what it said.
     #[inline]
     pub fn add_line(&mut self, line: &[u8], kind: LineKind, time: Option<LogTime>, event: Option<&Event<'_>>) {
@@ -327,39 +352,23 @@ impl Summary {
             }
             self.basic[b.index()] += 1;
         }
-        if let Some(e) = ev.enhanced {
-            self.overflow += add_capped(&mut self.enhanced, &e, 1, DISTINCT_CODES);
-        }
         let class = key.class();
         self.classes[class.index()] += 1;
         let failing = matches!(class, Class::Transient | Class::Permanent);
+        let tally =
+            Tally { key, enhanced: ev.enhanced, status: ev.status, stage: ev.stage, hour: ev.time.map(LogTime::hour) };
+        if !failing && self.skip_success_domains {
+            // Only counters change: alike events are added at once.
+            self.hold(tally);
+            return;
+        }
         if failing {
             self.record_failure(ev, key);
         }
-        if let Some(t) = ev.time {
-            let room = self.hourly.len() < DISTINCT_HOURS;
-            match self.hourly.get_mut(&t.hour()) {
-                Some(h) => h[class.index()] += 1,
-                None if room => self.hourly.entry(t.hour()).or_default()[class.index()] += 1,
-                None => self.overflow += 1,
-            }
-        }
-        if self.details.len() >= DISTINCT_CODES && !self.details.contains_key(&key) {
-            self.overflow += 1;
+        let Some(d) = self.add_tally(tally, 1) else {
             return;
-        }
-        let d = self.details.entry(key).or_default();
-        d.count += 1;
-        if let (CodeKey::Basic(_), Some(e)) = (key, ev.enhanced) {
-            add_capped(&mut d.enhanced, &e, 1, DISTINCT_CODES);
-        }
-        if let Some(s) = ev.status {
-            d.statuses[s.index()] += 1;
-        }
-        d.stages[ev.stage.index()] += 1;
-        if failing || !self.skip_success_domains {
-            d.other_domains += count_lowercase(&mut d.domains, ev.domain);
-        }
+        };
+        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
         // Only failing codes get a section with hosts and example replies;
         // for the others (most events of a log) these would be a table
         // lookup and a hash of the reply per event for nothing shown.
@@ -369,8 +378,66 @@ impl Summary {
         }
     }
 
+    /// Adds `n` events that count as `t` to the tables; the code's detail
+    /// when it has room.
+    fn add_tally(&mut self, t: Tally, n: u64) -> Option<&mut CodeDetail> {
+        let class = t.key.class();
+        if let Some(e) = t.enhanced {
+            self.overflow += add_capped(&mut self.enhanced, &e, n, DISTINCT_CODES);
+        }
+        if let Some(hour) = t.hour {
+            let room = self.hourly.len() < DISTINCT_HOURS;
+            match self.hourly.get_mut(&hour) {
+                Some(h) => h[class.index()] += n,
+                None if room => self.hourly.entry(hour).or_default()[class.index()] += n,
+                None => self.overflow += n,
+            }
+        }
+        if self.details.len() >= DISTINCT_CODES && !self.details.contains_key(&t.key) {
+            self.overflow += n;
+            return None;
+        }
+        let d = self.details.entry(t.key).or_default();
+        d.count += n;
+        if let (CodeKey::Basic(_), Some(e)) = (t.key, t.enhanced) {
+            add_capped(&mut d.enhanced, &e, n, DISTINCT_CODES);
+        }
+        if let Some(s) = t.status {
+            d.statuses[s.index()] += n;
+        }
+        d.stages[t.stage.index()] += n;
+        Some(d)
+    }
+
+    /// Counts an event of `t` in `pending`; a tally without a slot there
+    /// takes the place of the one held longest, which goes to the tables.
+    fn hold(&mut self, t: Tally) {
+        if let Some((_, n)) = self.pending.iter_mut().flatten().find(|(held, _)| *held == t) {
+            *n += 1;
+            return;
+        }
+        let slot = self.pending.iter().position(Option::is_none).unwrap_or(self.oldest);
+        if let Some((old, n)) = self.pending[slot].replace((t, 1)) {
+            self.add_tally(old, n);
+            self.oldest = (slot + 1) % PENDING;
+        }
+    }
+
+    /// Adds the events held back in `pending` to the tables. The scan does
+    /// this at the end of each chunk, so a summary it hands on holds none.
+    pub fn settle(&mut self) {
+        for slot in 0..PENDING {
+            if let Some((t, n)) = self.pending[slot].take() {
+                self.add_tally(t, n);
+            }
+        }
+        self.oldest = 0;
+    }
+
     /// Adds another summary into this one.
-    pub fn merge(self, other: Summary) -> Summary {
+    pub fn merge(mut self, mut other: Summary) -> Summary {
+        self.settle();
+        other.settle();
         // Adding the smaller summary into the larger copies fewer keys.
         let (mut big, small) = if self.lines.read >= other.lines.read { (self, other) } else { (other, self) };
         big.add(&small);
@@ -621,14 +688,48 @@ mod tests {
             (host(ev(250, "250 2.0.0 Ok", "gmail.com")), host(ev(550, "550 5.1.1 unknown", "example.com")));
         let key = |code| CodeKey::Basic(BasicCode::new(code).unwrap());
         for skip in [false, true] {
-            let mut s = Summary { skip_success_domains: skip, ..Summary::default() };
+            let mut s = Summary::new(!skip);
             for e in [&sent, &failed] {
                 s.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
             }
+            s.settle();
             let (ok, bad) = (&s.details[&key(250)], &s.details[&key(550)]);
             assert_eq!(ok.domains.len(), usize::from(!skip), "skip {skip}");
             assert_eq!((ok.remotes.len(), ok.samples.texts().count()), (0, 0));
             assert_eq!((bad.domains.len(), bad.remotes.len(), bad.samples.texts().count()), (1, 1, 1));
+        }
+    }
+
+    proptest::proptest! {
+        /// Holding back the events that only add to counters, in runs and
+        /// across more kinds than `pending` has slots, counts what adding
+        /// each at once counts (the success domains aside).
+        #[test]
+        fn held_events_count_as_added_ones(events in proptest::collection::vec(
+            (proptest::sample::select(&[250u16, 251, 354, 450, 550][..]), 0u32..3, 0usize..3, 0i64..3, proptest::bool::ANY), 0..300)) {
+            let (mut held, mut plain) = (Summary::new(false), Summary::new(true));
+            for (i, (code, enhanced, status, hour, split)) in events.iter().enumerate() {
+                let ev = Event {
+                    enhanced: EnhancedCode::new((code / 100) as u8, 0, *enhanced as u16),
+                    status: Some([Status::Sent, Status::Deferred, Status::Other][*status]),
+                    stage: [Stage::Unknown, Stage::Rcpt, Stage::Data][*status],
+                    time: Some(LogTime(hour * 3600 + i as i64)),
+                    remote: b"mx.example",
+                    ..ev(*code, "reply", "example.com")
+                };
+                for s in [&mut held, &mut plain] {
+                    s.add_line(b"", LineKind::Recognized(Mta::Postfix), ev.time, Some(&ev));
+                }
+                if *split {
+                    held.settle();
+                }
+            }
+            held.settle();
+            for d in plain.details.iter_mut().filter(|(k, _)| k.class() == Class::Success || k.class() == Class::Intermediate) {
+                d.1.domains.clear();
+            }
+            plain.skip_success_domains = true;
+            proptest::prop_assert_eq!(held, plain);
         }
     }
 }

@@ -100,7 +100,7 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
     workers.scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
-                let mut s = Summary { skip_success_domains: !opts.success_domains, ..Summary::default() };
+                let mut s = Summary::new(opts.success_domains);
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
                     w.chunk.begin_reading();
                     scan_work(&w, &mut s);

@@ -31,6 +31,7 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
         }
         summary.add_line(line, parsed.kind, parsed.time, parsed.event.as_ref());
     }
+    summary.settle();
 }
 
 #[cfg(test)]
