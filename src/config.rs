@@ -65,11 +65,24 @@ impl LoadingRules {
     }
 }
 
+/// The system's time zone. Without `TZ`, `/etc/localtime` is read
+/// directly: the library's own lookup first lists the whole zoneinfo tree
+/// (about 1 ms, before the scan can start).
+fn system_zone() -> jiff::tz::TimeZone {
+    if std::env::var_os("TZ").is_none()
+        && let Ok(data) = std::fs::read("/etc/localtime")
+        && let Ok(zone) = jiff::tz::TimeZone::tzif("localtime", &data)
+    {
+        return zone;
+    }
+    jiff::tz::TimeZone::system()
+}
+
 impl Config {
     pub fn from_args(args: ReportArgs) -> Result<Config, Error> {
         let (inputs, input_errors) =
             if args.files.is_empty() { (default_inputs()?, Vec::new()) } else { expand_args(&args.files) };
-        let now = jiff::Zoned::now();
+        let now = jiff::Timestamp::now().to_zoned(system_zone());
         let local_offset = now.offset().seconds();
         let today = match std::env::var("SMTPSTAT_TODAY") {
             // Pins "today" for reproducible reports and tests.
