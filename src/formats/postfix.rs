@@ -155,38 +155,42 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
 #[inline]
 fn fields_in_order<'a>(rest: &'a [u8], ev: &mut Event<'a>) -> Result<usize, Option<usize>> {
     let mut i = 0;
-    if let Some(to) = take(rest, &mut i, b"to=")? {
-        ev.domain = domain_of(to);
-    }
-    take(rest, &mut i, b"orig_to=")?;
-    if let Some(relay) = take(rest, &mut i, b"relay=")?
-        && relay != b"none"
-    {
-        ev.remote = host_of(relay);
-    }
-    take(rest, &mut i, b"conn_use=")?;
-    take(rest, &mut i, b"delay=")?;
-    take(rest, &mut i, b"delays=")?;
-    if let Some(dsn) = take(rest, &mut i, b"dsn=")? {
-        ev.enhanced = EnhancedCode::parse(dsn);
-    }
+    take(rest, &mut i, b"to=", Field::To, ev)?;
+    take(rest, &mut i, b"orig_to=", Field::Other, ev)?;
+    take(rest, &mut i, b"relay=", Field::Relay, ev)?;
+    take(rest, &mut i, b"conn_use=", Field::Other, ev)?;
+    take(rest, &mut i, b"delay=", Field::Other, ev)?;
+    take(rest, &mut i, b"delays=", Field::Other, ev)?;
+    take(rest, &mut i, b"dsn=", Field::Dsn, ev)?;
     if rest[i..].starts_with(b"status=") { Ok(i + 7) } else { Err(Some(i)) }
 }
 
-/// The value of the field `name` when it starts `rest[*i..]`, moving `*i`
-/// past the value and the `, ` after it; `Ok(None)` when another field is
-/// there, `Err(None)` when the line breaks the layout.
+/// Reads the field `name` (`field`) when it starts `rest[*i..]`, moving
+/// `*i` past its value and the `, ` after it; `Err(None)` when the line
+/// breaks the layout there.
 #[inline(always)]
-fn take<'a>(rest: &'a [u8], i: &mut usize, name: &[u8]) -> Result<Option<&'a [u8]>, Option<usize>> {
+fn take<'a>(rest: &'a [u8], i: &mut usize, name: &[u8], field: Field, ev: &mut Event<'a>) -> Result<(), Option<usize>> {
     let Some(value) = rest[*i..].strip_prefix(name) else {
-        return Ok(None);
+        return Ok(());
     };
     let len = value_len(value).ok_or(None)?;
     if !value[len..].starts_with(b", ") {
         return Err(None);
     }
+    note_field(ev, field, &value[..len]);
     *i += name.len() + len + 2;
-    Ok(Some(&value[..len]))
+    Ok(())
+}
+
+/// What a delivery field's value `v` tells of the event.
+#[inline(always)]
+fn note_field<'a>(ev: &mut Event<'a>, field: Field, v: &'a [u8]) {
+    match field {
+        Field::To => ev.domain = domain_of(v),
+        Field::Relay if v != b"none" => ev.remote = host_of(v),
+        Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
+        _ => {}
+    }
 }
 
 /// The length of a field's value: an address in `<>` whole, else up to
@@ -212,13 +216,7 @@ fn fields_any_order<'a>(rest: &'a [u8], mut i: usize, ev: &mut Event<'a>) -> Opt
         }
         let value = &field[eq + 1..];
         let len = value_len(value)?;
-        let v = &value[..len];
-        match name {
-            Field::To => ev.domain = domain_of(v),
-            Field::Relay if v != b"none" => ev.remote = host_of(v),
-            Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
-            _ => {}
-        }
+        note_field(ev, name, &value[..len]);
         i += eq + 1 + len;
         if !rest[i..].starts_with(b", ") {
             return None;
