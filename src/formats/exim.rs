@@ -228,8 +228,13 @@ fn stage(rest: &[u8]) -> Stage {
 /// and headers: `Envelope-from: <…>`, `P Received: …` (a one-letter flag,
 /// or a space, before each header), tab-indented continuations.
 pub fn is_rejectlog_continuation(line: &[u8]) -> bool {
-    if line.starts_with(b"Envelope-from: ") || line.starts_with(b"Envelope-to: ") || line.starts_with(b"\t") {
+    if line.starts_with(b"Envelope-from: ") || line.starts_with(b"Envelope-to: ") {
         return true;
+    }
+    // A header holds no control bytes but tabs, while nearly every line of
+    // binary junk that happens to start with a tab does.
+    if let Some(rest) = line.strip_prefix(b"\t") {
+        return rest.iter().all(|&c| c == b'\t' || (c >= b' ' && c != 0x7f));
     }
     match line {
         [flag, b' ', first, rest @ ..]

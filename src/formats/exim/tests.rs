@@ -106,7 +106,11 @@ fn reject_log_continuations() {
     ] {
         assert!(is_rejectlog_continuation(line.as_bytes()), "{line}");
     }
-    for line in ["not a header", "NOQUEUE: reject: RCPT from x", "connect from x[1.2.3.4]"] {
+    assert!(is_rejectlog_continuation("\tfor <ana@example.com>; Tue, 3 Nov 2026 \t10:00:01 +0000".as_bytes()));
+    assert!(is_rejectlog_continuation("\tby mx.example.com (Müller's relay)".as_bytes()));
+    for line in
+        ["not a header", "NOQUEUE: reject: RCPT from x", "connect from x[1.2.3.4]", "\t\u{7f}\u{10}XT", "\tab\0cd"]
+    {
         assert!(!is_rejectlog_continuation(line.as_bytes()), "{line}");
     }
 }
