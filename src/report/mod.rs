@@ -40,11 +40,14 @@ pub struct ReportOptions {
     pub show_unrecognized: usize,
     /// Threads for the rule matching done per failure shape.
     pub threads: usize,
+    /// Whether to list every (recipient domain, code) pair: only
+    /// `domains.csv` shows them, and a large log has tens of thousands.
+    pub domain_codes: bool,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { top: 10, window: None, show_unrecognized: 0, threads: 1 }
+        ReportOptions { top: 10, window: None, show_unrecognized: 0, threads: 1, domain_codes: true }
     }
 }
 
@@ -152,6 +155,18 @@ pub struct Report {
     pub domain_codes: Vec<(Untrusted, AnyCode, u64)>,
 }
 
+/// Every (recipient domain, code) pair, most frequent first.
+fn domain_codes(summary: &Summary) -> Vec<(Untrusted, AnyCode, u64)> {
+    // Sorted by reference; each name is copied once, into the report.
+    let mut pairs: Vec<(&[u8], AnyCode, u64)> = summary
+        .details
+        .iter()
+        .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (&name[..], any(*key), *n)))
+        .collect();
+    pairs.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)).then_with(|| a.1.cmp(&b.1)));
+    pairs.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(d), c, n)).collect()
+}
+
 fn share(n: u64, total: u64) -> f64 {
     if total == 0 { 0.0 } else { n as f64 / total as f64 }
 }
@@ -223,13 +238,7 @@ impl Report {
         inferred.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         let mut hourly: Vec<(LogTime, [u64; 4])> = summary.hourly.iter().map(|(h, c)| (*h, *c)).collect();
         hourly.sort();
-        // Sorted by reference; each name is copied once, into the report.
-        let mut domain_codes: Vec<(&[u8], AnyCode, u64)> = summary
-            .details
-            .iter()
-            .flat_map(|(key, d)| d.domains.iter().map(move |(name, n)| (&name[..], any(*key), *n)))
-            .collect();
-        domain_codes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)).then_with(|| a.1.cmp(&b.1)));
+        let domain_codes = if opts.domain_codes { domain_codes(summary) } else { Vec::new() };
         Report {
             inputs,
             period: summary.first.zip(summary.last),
@@ -260,7 +269,7 @@ impl Report {
                 .map(|t| Untrusted(t.to_string()))
                 .collect(),
             overflow: summary.overflow,
-            domain_codes: domain_codes.into_iter().map(|(d, c, n)| (Untrusted::from_bytes(d), c, n)).collect(),
+            domain_codes,
         }
     }
 
