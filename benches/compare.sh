@@ -49,6 +49,35 @@ median() {
     done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+# interleaved VAR CMD [VAR CMD ...]: times the commands in turn, RUNS
+# rounds after a warm-up each, so that a slow spell of a shared machine
+# falls on all of them alike; sets each VAR to its command's median
+interleaved() {
+    local -a vars=() cmds=()
+    while [ $# -gt 0 ]; do
+        vars+=("$1")
+        cmds+=("$2")
+        shift 2
+    done
+    local i t0 t1
+    for i in "${!cmds[@]}"; do
+        bash -c "${cmds[$i]}" > /dev/null 2>&1 || true
+        : > "$DIR/times.$i"
+    done
+    for _ in $(seq "$RUNS"); do
+        for i in "${!cmds[@]}"; do
+            t0=$EPOCHREALTIME
+            bash -c "${cmds[$i]}" > /dev/null 2>&1
+            t1=$EPOCHREALTIME
+            awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >> "$DIR/times.$i"
+        done
+    done
+    for i in "${!cmds[@]}"; do
+        printf -v "${vars[$i]}" '%s' "$(sort -n "$DIR/times.$i" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+        rm -f "$DIR/times.$i"
+    done
+}
+
 # peak RSS in MiB of one run
 rss() {
     /usr/bin/time -f %M -o "$DIR/m" bash -c "$1" > /dev/null 2>&1
@@ -64,6 +93,7 @@ line() { printf '%-44s %8s s %9s MB/s  %s\n' "$1" "$2" "$3" "${4:-}"; }
 
 echo "smtpstat $(git describe --always --dirty 2>/dev/null || echo '?'), $(date -u +%F), $(nproc) cores, $(uname -r)"
 echo "logs: $PF ($(bytes "$PF") bytes), $EX ($(bytes "$EX") bytes); median of $RUNS runs, warm cache"
+echo "(the first five commands, and the two gzip ones, run in turn, round by round)"
 echo
 
 # time_line LABEL BYTES VAR CMD [RUNS]: times CMD, prints its line, keeps the median in VAR
@@ -78,14 +108,18 @@ P=$(bytes "$PF")
 P100=$(bytes "$PF100")
 E=$(bytes "$EX")
 E100=$(bytes "$EX100")
-time_line "smtpstat (2 threads) postfix" "$P" t_s2 "$BIN --threads 2 $PF"
-time_line "smtpstat (1 thread) postfix" "$P" t_s1 "$BIN --threads 1 $PF"
-time_line "rg -c status=" "$P" t_rg "rg -c status= $PF | cat"
-time_line "grep -c status= | cat" "$P" t_grep "grep -c status= $PF | cat"
-time_line "wc -l" "$P" t_wc "wc -l $PF"
+# The commands a target compares run in turn, round by round.
+interleaved t_s2 "$BIN --threads 2 $PF" t_s1 "$BIN --threads 1 $PF" t_rg "rg -c status= $PF | cat" \
+    t_grep "grep -c status= $PF | cat" t_wc "wc -l $PF"
+line "smtpstat (2 threads) postfix" "$t_s2" "$(mbps "$P" "$t_s2")"
+line "smtpstat (1 thread) postfix" "$t_s1" "$(mbps "$P" "$t_s1")"
+line "rg -c status=" "$t_rg" "$(mbps "$P" "$t_rg")"
+line "grep -c status= | cat" "$t_grep" "$(mbps "$P" "$t_grep")"
+line "wc -l" "$t_wc" "$(mbps "$P" "$t_wc")"
 time_line "pflogsumm (100 MB slice)" "$P100" t_pfl "pflogsumm $PF100" 3
-time_line "smtpstat postfix .gz (uncompressed MB/s)" "$P" t_gz "$BIN $PF.gz"
-time_line "zcat > /dev/null" "$P" t_zcat "zcat $PF.gz > /dev/null"
+interleaved t_gz "$BIN $PF.gz" t_zcat "zcat $PF.gz > /dev/null"
+line "smtpstat postfix .gz (uncompressed MB/s)" "$t_gz" "$(mbps "$P" "$t_gz")"
+line "zcat > /dev/null" "$t_zcat" "$(mbps "$P" "$t_zcat")"
 time_line "smtpstat (2 threads) exim" "$E" t_e2 "$BIN $EX"
 time_line "eximstats (100 MB slice)" "$E100" t_exs "eximstats $EX100" 3
 
