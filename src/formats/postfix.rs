@@ -434,18 +434,26 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
     if status_value.is_some() && tail.ends_with(b")") {
         end -= 1;
     }
-    // Most replies hold neither trailer: one scan for their first bytes
-    // spares two substring searches.
-    if position_in_set(&tail[..end], [b'(', b';']).is_none() {
-        return &tail[..end];
+    // The text ends where the first trailer starts. A reply holds few `(`
+    // and `;`, so testing each for a trailer is one scan of the text where
+    // a search for each trailer would be two.
+    let text = &tail[..end];
+    let Some(mut at) = position_in_set(text, [b'(', b';']) else {
+        return text;
+    };
+    loop {
+        let rest = &text[at..];
+        if rest.starts_with(b"; from=<") {
+            return &text[..at];
+        }
+        if at > 0 && text[at - 1] == b' ' && rest.starts_with(b"(in reply to ") {
+            return &text[..at - 1];
+        }
+        match position_in_set(&rest[1..], [b'(', b';']) {
+            Some(p) => at += 1 + p,
+            None => return text,
+        }
     }
-    if let Some(i) = find!(&tail[..end], b" (in reply to ") {
-        end = i;
-    }
-    if let Some(i) = find!(&tail[..end], b"; from=<") {
-        end = i;
-    }
-    &tail[..end]
 }
 
 /// `warning: host[ip]: SASL LOGIN authentication failed: …` from smtpd.

@@ -389,4 +389,26 @@ proptest::proptest! {
             proptest::prop_assert_eq!(fast, plain);
         }
     }
+
+    /// The reply text ends where the first of Postfix's trailers starts,
+    /// as a search for each trailer in turn finds it.
+    #[test]
+    fn reply_text_ends_at_the_first_trailer(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "550 5.1.1 x", " ", "(", ";", "; ", " (in reply to ", "(in reply to ", "; from=<", "; from=", "a", ")",
+        ]), 0..12),
+        status in proptest::bool::ANY,
+    ) {
+        let msg = pieces.concat();
+        let msg = msg.as_bytes();
+        let mut end = msg.len() - usize::from(status && msg.ends_with(b")"));
+        if let Some(i) = find!(&msg[..end], b" (in reply to ") {
+            end = i;
+        }
+        if let Some(i) = find!(&msg[..end], b"; from=<") {
+            end = i;
+        }
+        let status_value = status.then_some(0);
+        proptest::prop_assert_eq!(reply_text(msg, Some(0), status_value), &msg[..end]);
+    }
 }
