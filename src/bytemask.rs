@@ -99,17 +99,19 @@ pub fn bits(from: usize, to: usize) -> u64 {
     below(to) & !below(from)
 }
 
-/// The 64 bytes of `hay` from `at`; past the end of `hay` the block holds
-/// zero bytes, which only a tail is copied into `scratch` for.
+/// `f` of the 64 bytes of `hay` from `at`; past the end of `hay` the block
+/// holds zero bytes. Only a tail is copied, into a block that exists on
+/// that path alone: a scratch block made by the caller was zeroed for
+/// every block read.
 #[inline(always)]
-pub fn block_at<'a>(hay: &'a [u8], at: usize, scratch: &'a mut [u8; 64]) -> &'a [u8; 64] {
+pub fn with_block<R>(hay: &[u8], at: usize, f: impl FnOnce(&[u8; 64]) -> R) -> R {
     match hay.get(at..at + 64) {
-        Some(block) => block.try_into().expect("64 bytes"),
+        Some(block) => f(block.try_into().expect("64 bytes")),
         None => {
             let tail = hay.get(at..).unwrap_or_default();
-            scratch[..tail.len()].copy_from_slice(tail);
-            scratch[tail.len()..].fill(0);
-            scratch
+            let mut block = [0; 64];
+            block[..tail.len()].copy_from_slice(tail);
+            f(&block)
         }
     }
 }
@@ -134,7 +136,7 @@ impl<'a, const N: usize> Positions<'a, N> {
 /// The mask of the 64 bytes from `at`; past the end of `hay` nothing is set.
 #[inline(always)]
 fn block_mask<const N: usize>(hay: &[u8], at: usize, set: [u8; N]) -> u64 {
-    mask64(block_at(hay, at, &mut [0; 64]), set) & bits(0, hay.len() - at)
+    with_block(hay, at, |block| mask64(block, set)) & bits(0, hay.len() - at)
 }
 
 impl<const N: usize> Iterator for Positions<'_, N> {
@@ -190,12 +192,12 @@ impl<'a> Lines<'a> {
 /// 32 bytes at a time with `avx2`.
 #[inline(always)]
 fn newlines_and_high(hay: &[u8], at: usize, avx2: bool) -> (u64, u64) {
-    let mut scratch = [0; 64];
-    let block = block_at(hay, at, &mut scratch);
-    if avx2 {
-        return avx2::newlines_and_high(block);
-    }
-    (mask64(block, [b'\n']), quarters(block, high16))
+    with_block(hay, at, |block| {
+        if avx2 {
+            return avx2::newlines_and_high(block);
+        }
+        (mask64(block, [b'\n']), quarters(block, high16))
+    })
 }
 
 /// The line split with AVX2, which most x86-64 machines have (checked at

@@ -5,7 +5,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 use super::SAMPLE_HASH;
-use crate::bytemask::{bits, block_at, mask64, range64};
+use crate::bytemask::{bits, mask64, range64, with_block};
 
 /// Longest reply kept as the example of a shape.
 pub const SHAPE_TEXT_MAX: usize = 1024;
@@ -57,11 +57,10 @@ pub(super) fn shape_hash(text: &[u8], remote: &[u8]) -> u64 {
     // digit nor an `@` and are kept as they stand, so only the others are
     // read off the masks between two spaces.
     let mut token = Token::default();
-    let mut scratch = [0; 64];
     for at in (0..text.len()).step_by(64) {
-        let block = block_at(text, at, &mut scratch);
-        let (mut spaces, digits, dots, ats) =
-            (mask64(block, [b' ']), range64(block, b'0', b'9'), mask64(block, [b'.']), mask64(block, [b'@']));
+        let (mut spaces, digits, dots, ats) = with_block(text, at, |block| {
+            (mask64(block, [b' ']), range64(block, b'0', b'9'), mask64(block, [b'.']), mask64(block, [b'@']))
+        });
         let special = digits | ats;
         let mut from = 0;
         while spaces != 0 {
