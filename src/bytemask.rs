@@ -100,9 +100,8 @@ pub fn bits(from: usize, to: usize) -> u64 {
 }
 
 /// `f` of the 64 bytes of `hay` from `at`; past the end of `hay` the block
-/// holds zero bytes. Only a tail is copied, into a block that exists on
-/// that path alone: a scratch block made by the caller was zeroed for
-/// every block read.
+/// holds zero bytes. Only a tail is copied, into a block made on that
+/// path alone, so the blocks read in place (nearly all) cost no zeroing.
 #[inline(always)]
 pub fn with_block<R>(hay: &[u8], at: usize, f: impl FnOnce(&[u8; 64]) -> R) -> R {
     match hay.get(at..at + 64) {
