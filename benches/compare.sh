@@ -35,24 +35,14 @@ EX100=$DIR/exim-100M.log
 
 bytes() { stat -c %s "$1"; }
 
-# median wall seconds of RUNS runs of a shell command, to the millisecond
-# (`time -f %e` rounds to 10 ms, a step of 0.02 in a ratio near 0.5);
-# warms the cache first
-median() {
-    local cmd=$1 runs=${2:-$RUNS} t0 t1
-    bash -c "$cmd" > /dev/null 2>&1 || true
-    for _ in $(seq "$runs"); do
-        t0=$EPOCHREALTIME
-        bash -c "$cmd" > /dev/null 2>&1
-        t1=$EPOCHREALTIME
-        awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
-    done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
-# interleaved VAR CMD [VAR CMD ...]: times the commands in turn, RUNS
+# timed ROUNDS VAR CMD [VAR CMD ...]: times the commands in turn, ROUNDS
 # rounds after a warm-up each, so that a slow spell of a shared machine
-# falls on all of them alike; sets each VAR to its command's median
-interleaved() {
+# falls on all of them alike; sets each VAR to its command's median wall
+# seconds, to the millisecond (`time -f %e` rounds to 10 ms, a step of
+# 0.02 in a ratio near 0.5)
+timed() {
+    local rounds=$1
+    shift
     local -a vars=() cmds=()
     while [ $# -gt 0 ]; do
         vars+=("$1")
@@ -64,7 +54,7 @@ interleaved() {
         bash -c "${cmds[$i]}" > /dev/null 2>&1 || true
         : > "$DIR/times.$i"
     done
-    for _ in $(seq "$RUNS"); do
+    for _ in $(seq "$rounds"); do
         for i in "${!cmds[@]}"; do
             t0=$EPOCHREALTIME
             bash -c "${cmds[$i]}" > /dev/null 2>&1
@@ -98,10 +88,9 @@ echo
 
 # time_line LABEL BYTES VAR CMD [RUNS]: times CMD, prints its line, keeps the median in VAR
 time_line() {
-    local label=$1 size=$2 var=$3 cmd=$4 runs=${5:-$RUNS} t
-    t=$(median "$cmd" "$runs")
-    printf -v "$var" '%s' "$t"
-    line "$label" "$t" "$(mbps "$size" "$t")"
+    local label=$1 size=$2 var=$3 cmd=$4 runs=${5:-$RUNS}
+    timed "$runs" "$var" "$cmd"
+    line "$label" "${!var}" "$(mbps "$size" "${!var}")"
 }
 
 P=$(bytes "$PF")
@@ -109,7 +98,7 @@ P100=$(bytes "$PF100")
 E=$(bytes "$EX")
 E100=$(bytes "$EX100")
 # The commands a target compares run in turn, round by round.
-interleaved t_s2 "$BIN --threads 2 $PF" t_s1 "$BIN --threads 1 $PF" t_rg "rg -c status= $PF | cat" \
+timed "$RUNS" t_s2 "$BIN --threads 2 $PF" t_s1 "$BIN --threads 1 $PF" t_rg "rg -c status= $PF | cat" \
     t_grep "grep -c status= $PF | cat" t_wc "wc -l $PF"
 line "smtpstat (2 threads) postfix" "$t_s2" "$(mbps "$P" "$t_s2")"
 line "smtpstat (1 thread) postfix" "$t_s1" "$(mbps "$P" "$t_s1")"
@@ -117,7 +106,7 @@ line "rg -c status=" "$t_rg" "$(mbps "$P" "$t_rg")"
 line "grep -c status= | cat" "$t_grep" "$(mbps "$P" "$t_grep")"
 line "wc -l" "$t_wc" "$(mbps "$P" "$t_wc")"
 time_line "pflogsumm (100 MB slice)" "$P100" t_pfl "pflogsumm $PF100" 3
-interleaved t_gz "$BIN $PF.gz" t_zcat "zcat $PF.gz > /dev/null"
+timed "$RUNS" t_gz "$BIN $PF.gz" t_zcat "zcat $PF.gz > /dev/null"
 line "smtpstat postfix .gz (uncompressed MB/s)" "$t_gz" "$(mbps "$P" "$t_gz")"
 line "zcat > /dev/null" "$t_zcat" "$(mbps "$P" "$t_zcat")"
 time_line "smtpstat (2 threads) exim" "$E" t_e2 "$BIN $EX"

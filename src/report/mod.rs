@@ -40,14 +40,11 @@ pub struct ReportOptions {
     pub show_unrecognized: usize,
     /// Threads for the rule matching done per failure shape.
     pub threads: usize,
-    /// Whether to list every (recipient domain, code) pair: only
-    /// `domains.csv` shows them, and a large log has tens of thousands.
-    pub domain_codes: bool,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { top: 10, window: None, show_unrecognized: 0, threads: 1, domain_codes: true }
+        ReportOptions { top: 10, window: None, show_unrecognized: 0, threads: 1 }
     }
 }
 
@@ -151,7 +148,8 @@ pub struct Report {
     pub unrecognized_samples: Vec<Untrusted>,
     /// Events left out of a table that reached its cap.
     pub overflow: u64,
-    /// Every (recipient domain, code) pair with its count, for domains.csv.
+    /// Every (recipient domain, code) pair with its count, for domains.csv;
+    /// empty when the summary left out the domains of successes.
     pub domain_codes: Vec<(Untrusted, AnyCode, u64)>,
 }
 
@@ -238,7 +236,10 @@ impl Report {
         inferred.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         let mut hourly: Vec<(LogTime, [u64; 4])> = summary.hourly.iter().map(|(h, c)| (*h, *c)).collect();
         hourly.sort();
-        let domain_codes = if opts.domain_codes { domain_codes(summary) } else { Vec::new() };
+        // Only `domains.csv` lists every pair (a large log has tens of
+        // thousands), and a summary counts every domain only when it is
+        // asked for.
+        let domain_codes = if summary.skip_success_domains { Vec::new() } else { domain_codes(summary) };
         Report {
             inputs,
             period: summary.first.zip(summary.last),
