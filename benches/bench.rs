@@ -6,10 +6,10 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use smtpstat::aggregate::Summary;
 use smtpstat::formats::{ParseContext, parse_line};
 use smtpstat::input::InputSpec;
-use smtpstat::pipeline::{ScanOptions, run, scan_sequential};
+use smtpstat::pipeline::{ScanOptions, merge_and_classify, run, scan_sequential};
+use smtpstat::rules::Rules;
 use smtpstat::time::YearResolver;
 
 #[path = "gen.rs"]
@@ -70,15 +70,19 @@ fn e2e(c: &mut Criterion) {
     let data = log(loggen::Mta::Postfix, 32 << 20);
     let want = scan_sequential(&data, &ctx());
     let opts = ScanOptions { year: Some(2026), threads: 2, ..ScanOptions::default() };
-    let (got, _) = run(vec![InputSpec::Memory("bench".into(), data.clone())], &opts).unwrap();
-    assert_eq!(got, want);
+    let rules = Rules::builtin();
+    let whole = |data: Vec<u8>| {
+        let (parts, _) = run(vec![InputSpec::Memory("bench".into(), data)], &opts).unwrap();
+        merge_and_classify(parts, &rules, opts.threads)
+    };
+    assert_eq!(whole(data.clone()).0, want);
     let mut group = c.benchmark_group("e2e");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(data.len() as u64));
     group.bench_function("32MiB", |b| {
         b.iter(|| {
-            let (s, _): (Summary, _) = run(vec![InputSpec::Memory("bench".into(), data.clone())], &opts).unwrap();
-            s.lines.read
+            let (s, classified) = whole(data.clone());
+            (s.lines.read, classified.reasons.len())
         })
     });
     group.finish();

@@ -20,6 +20,9 @@ use shape::shape_hash;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// Failures by (shape hash, code).
+pub type Shapes = Map<(u64, CodeKey), FailureShape>;
+
 /// A host or domain name as a map key. Most names fit inline, so a lookup
 /// compares bytes in the table itself instead of chasing a pointer per probe.
 pub type Name = smallvec::SmallVec<[u8; 24]>;
@@ -232,7 +235,7 @@ pub struct Summary {
     pub unrecognized_samples: Samples,
     /// Failures per reply shape and code, each with one example reply,
     /// for the reason and provider rules to classify once per shape.
-    pub failures: Map<(u64, CodeKey), FailureShape>,
+    pub failures: Shapes,
     /// Failures past `DISTINCT_SHAPES`, by code.
     pub failures_overflow: Map<CodeKey, u64>,
     /// Events left out of a table because it reached its cap.
@@ -441,9 +444,64 @@ impl Summary {
         // Adding the smaller summary into the larger copies fewer keys.
         let (mut big, small) = if self.lines.read >= other.lines.read { (self, other) } else { (other, self) };
         big.add(&small);
+        add_details(&mut big.details, &small.details, &mut big.overflow);
         big
     }
 
+    /// The summaries of several workers merged, as folding them with
+    /// [`Summary::merge`] would, and `work` run `threads` times beside the
+    /// merge. The per-code tables of names, most of a merge, are merged on
+    /// a thread of their own, which then runs `work` once; the other runs
+    /// start at once, as soon as the failure shapes (all `work` is given)
+    /// are merged.
+    pub fn merge_beside<R: Send>(
+        parts: Vec<Summary>,
+        threads: usize,
+        work: impl Fn(&Shapes) -> R + Sync,
+    ) -> (Summary, Vec<R>) {
+        let mut parts: Vec<Summary> = parts
+            .into_iter()
+            .map(|mut p| {
+                p.settle();
+                p
+            })
+            .collect();
+        // The largest summary takes in the others: fewer keys to copy.
+        let Some(big) = (0..parts.len()).max_by_key(|&i| (parts[i].lines.read, std::cmp::Reverse(i))) else {
+            return (Summary::default(), vec![work(&Shapes::default())]);
+        };
+        let mut big = parts.remove(big);
+        for p in &parts {
+            big.add(p);
+        }
+        let Summary { details, overflow, failures, .. } = &mut big;
+        let (failures, work) = (&*failures, &work);
+        let mut merge_details = move || {
+            for p in &parts {
+                add_details(details, &p.details, overflow);
+            }
+        };
+        let results = if threads < 2 {
+            merge_details();
+            vec![work(failures)]
+        } else {
+            std::thread::scope(|s| {
+                let tables = s.spawn(move || {
+                    merge_details();
+                    work(failures)
+                });
+                let others: Vec<_> = (2..threads).map(|_| s.spawn(move || work(failures))).collect();
+                let mut results = vec![work(failures)];
+                for h in others.into_iter().chain([tables]) {
+                    results.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                results
+            })
+        };
+        (big, results)
+    }
+
+    /// Adds everything of another summary but its per-code details.
     fn add(&mut self, other: &Summary) {
         self.lines.merge(&other.lines);
         add_arrays(&mut self.per_mta, &other.per_mta);
@@ -455,14 +513,6 @@ impl Summary {
         self.overflow += other.overflow + add_capped_map(&mut self.enhanced, &other.enhanced, DISTINCT_CODES);
         add_arrays(&mut self.classes, &other.classes);
         add_arrays(&mut self.statuses, &other.statuses);
-        for (k, d) in &other.details {
-            let room = self.details.len() < DISTINCT_CODES;
-            match self.details.get_mut(k) {
-                Some(mine) => mine.merge(d),
-                None if room => self.details.entry(*k).or_default().merge(d),
-                None => self.overflow += d.count,
-            }
-        }
         add_map(&mut self.inferred, &other.inferred);
         for (h, c) in &other.hourly {
             let room = self.hourly.len() < DISTINCT_HOURS;
@@ -495,6 +545,19 @@ impl Summary {
 
     pub fn status(&self, s: Status) -> u64 {
         self.statuses[s.index()]
+    }
+}
+
+/// Adds per-code details into `mine`; events of codes that find no room
+/// go to `overflow`.
+fn add_details(mine: &mut Map<CodeKey, CodeDetail>, other: &Map<CodeKey, CodeDetail>, overflow: &mut u64) {
+    for (k, d) in other {
+        let room = mine.len() < DISTINCT_CODES;
+        match mine.get_mut(k) {
+            Some(m) => m.merge(d),
+            None if room => mine.entry(*k).or_default().merge(d),
+            None => *overflow += d.count,
+        }
     }
 }
 

@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 }
 
 fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
-    let (summary, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
+    let (partials, mut inputs) = pipeline::run(cfg.inputs, &cfg.scan)?;
     let mut exit = Exit::Ok;
     for e in &cfg.input_errors {
         inputs.push(InputStatus {
@@ -48,7 +48,8 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
         }
     }
     let rules = cfg.rules.wait();
-    let report = Report::build(&summary, inputs, Words::new(knowledge(), lang), &rules, &cfg.report);
+    let (summary, classified) = pipeline::merge_and_classify(partials, &rules, cfg.scan.threads);
+    let report = Report::build(&summary, &classified, inputs, Words::new(knowledge(), lang), &rules, &cfg.report);
     let render = |w: &mut dyn Write| match cfg.format {
         Format::Text => text::render(&report, lang, w),
         Format::Json => json::render(&report, lang, w),
@@ -67,7 +68,7 @@ fn report(cfg: Config, lang: &Lang) -> Result<Exit, Error> {
     }
     // The run ends here: freeing the tables and compiled rules one
     // allocation at a time would only delay the exit (~5 ms on a large log).
-    std::mem::forget((summary, report, rules));
+    std::mem::forget((summary, classified, report, rules));
     Ok(exit)
 }
 

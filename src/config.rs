@@ -127,12 +127,11 @@ impl Config {
         if let Some(c) = args.chunk_size {
             scan.chunk_bytes = c as usize;
         }
-        let threads = scan.threads;
         Ok(Config {
             inputs,
             input_errors,
             scan,
-            report: ReportOptions { top: args.top, window, show_unrecognized: args.show_unrecognized, threads },
+            report: ReportOptions { top: args.top, window, show_unrecognized: args.show_unrecognized },
             format: args.format,
             output: args.output,
             csv_dir: args.csv_dir,

@@ -1,11 +1,12 @@
 //! Runs the scan: one reader thread opens the inputs in order and hands out
 //! whole-line chunks through a bounded channel; each rayon worker folds the
 //! chunks it takes into its own `Summary`, and the summaries are merged at
-//! the end. No locks or
-//! shared maps on the hot path, and at most a few chunks in flight, so
-//! memory stays flat however large the input.
+//! the end, while the failures are classified. No locks or shared maps on
+//! the hot path, and at most a few chunks in flight, so memory stays flat
+//! however large the input.
 
 use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::sync_channel;
 use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -17,6 +18,7 @@ use crate::formats::ParseContext;
 use crate::input::chunk::{BufferPool, Chunk, ChunkReader, DEFAULT_CHUNK};
 use crate::input::{Compression, InputSpec, Source, open, total_size};
 use crate::progress::{Progress, When};
+use crate::rules::{Classified, Rules};
 use crate::scan::scan_chunk;
 use crate::time::{LogTime, YearResolver};
 
@@ -72,8 +74,9 @@ struct Work {
     ctx: ParseContext,
 }
 
-/// Scans all inputs into one `Summary`.
-pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<InputStatus>), Error> {
+/// Scans all inputs, into one `Summary` per worker thread (see
+/// [`merge_and_classify`]).
+pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Vec<Summary>, Vec<InputStatus>), Error> {
     let threads = opts.threads.max(1);
     let pool = BufferPool::default();
     let progress = Progress::new(opts.progress, total_size(&inputs));
@@ -112,15 +115,21 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Summary, Vec<I
             });
         }
     });
-    let summary = partials
-        .into_inner()
-        .map_err(|_| Error::Usage("a worker thread panicked".into()))?
-        .into_iter()
-        .reduce(Summary::merge)
-        .unwrap_or_default();
+    let partials = partials.into_inner().map_err(|_| Error::Usage("a worker thread panicked".into()))?;
     let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
     progress.finish();
-    Ok((summary, statuses))
+    Ok((partials, statuses))
+}
+
+/// The workers' summaries merged, and their failures classified by
+/// `rules` on `threads` threads. Classification starts as soon as the
+/// failure shapes are merged; the thread that merges the larger tables
+/// joins it when done.
+pub fn merge_and_classify(partials: Vec<Summary>, rules: &Rules, threads: usize) -> (Summary, Classified) {
+    let next = AtomicUsize::new(0);
+    let (summary, parts) = Summary::merge_beside(partials, threads, |shapes| rules.classify_share(shapes, &next));
+    let classified = Classified::gather(parts, &summary.failures_overflow);
+    (summary, classified)
 }
 
 fn scan_work(w: &Work, s: &mut Summary) {

@@ -9,12 +9,13 @@
 //! the reason rules a reply cannot match.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use serde::Deserialize;
 
-use crate::aggregate::{CodeKey, FailureShape, Map, Summary, UNCLASSIFIED, add_map};
+use crate::aggregate::{CodeKey, Map, Shapes, Summary, UNCLASSIFIED, add_map};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::error::Error;
 
@@ -262,7 +263,7 @@ pub fn prefilter_keeps_match(pattern: &str, text: &[u8]) -> Option<bool> {
 }
 
 /// Failures sorted by reason and provider.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Classified {
     /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule matched.
     pub reasons: Map<(u16, CodeKey), u64>,
@@ -277,25 +278,32 @@ impl Rules {
     /// `threads` threads: a few microseconds of regex work per shape adds
     /// up to a visible pause after a large scan.
     pub fn classify(&self, summary: &Summary, threads: usize) -> Classified {
-        let shapes: Vec<_> = summary.failures.iter().map(|((_, key), shape)| (*key, shape)).collect();
-        let part = shapes.len().div_ceil(threads.max(1)).max(MIN_SHAPES_PER_THREAD);
-        let mut c = std::thread::scope(|s| {
-            let parts: Vec<_> = shapes.chunks(part).map(|p| s.spawn(|| self.classify_shapes(p))).collect();
-            parts
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .fold(Classified::default(), Classified::merge)
+        let next = AtomicUsize::new(0);
+        let parts = std::thread::scope(|s| {
+            let handles: Vec<_> =
+                (0..threads.max(1)).map(|_| s.spawn(|| self.classify_share(&summary.failures, &next))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
         });
-        for (key, n) in &summary.failures_overflow {
-            *c.reasons.entry((UNCLASSIFIED, *key)).or_default() += n;
-        }
-        c
+        Classified::gather(parts, &summary.failures_overflow)
     }
 
-    fn classify_shapes(&self, shapes: &[(CodeKey, &FailureShape)]) -> Classified {
+    /// Classifies blocks of `shapes` until none is left. Several threads
+    /// may share the work by calling this with the same `next`, the next
+    /// block to take; their results, [gathered](Classified::gather), are
+    /// the classification of all shapes.
+    pub fn classify_share(&self, shapes: &Shapes, next: &AtomicUsize) -> Classified {
         let mut c = Classified::default();
         let mut can_match = Vec::new();
-        for (key, shape) in shapes {
+        // Every thread walks the map in the same order (it is not changed
+        // meanwhile) and takes blocks in rising order, so one walk each.
+        let mut block = next.fetch_add(1, Ordering::Relaxed);
+        for (i, ((_, key), shape)) in shapes.iter().enumerate() {
+            if i / SHAPES_PER_BLOCK > block {
+                block = next.fetch_add(1, Ordering::Relaxed);
+            }
+            if i / SHAPES_PER_BLOCK < block {
+                continue;
+            }
             let (rule, list) = self.reason_among(&shape.text, &mut can_match).unwrap_or((UNCLASSIFIED, &[]));
             *c.reasons.entry((rule, *key)).or_default() += shape.count;
             if !list.is_empty() {
@@ -310,10 +318,22 @@ impl Rules {
     }
 }
 
-/// Below this many shapes a thread costs more than it saves.
-const MIN_SHAPES_PER_THREAD: usize = 512;
+/// Shapes a thread takes at a time. Each thread builds its own regex
+/// caches, which costs more than classifying a few hundred shapes, so a
+/// small log's shapes are all classified by one thread.
+const SHAPES_PER_BLOCK: usize = 256;
 
 impl Classified {
+    /// The results of [`Rules::classify_share`] on all threads together,
+    /// with the failures past the shape table's cap as unclassified.
+    pub fn gather(parts: Vec<Classified>, overflow: &Map<CodeKey, u64>) -> Classified {
+        let mut c = parts.into_iter().reduce(Classified::merge).unwrap_or_default();
+        for (key, n) in overflow {
+            *c.reasons.entry((UNCLASSIFIED, *key)).or_default() += n;
+        }
+        c
+    }
+
     fn merge(mut self, o: Classified) -> Classified {
         add_map(&mut self.reasons, &o.reasons);
         add_map(&mut self.providers, &o.providers);
@@ -473,6 +493,34 @@ regex = '''(unclosed'''
             proptest::prop_assert_eq!(prefilter_keeps_every_match(text.as_bytes()), Ok(()));
             let plain = BUILTIN.reason_regexes.iter().position(|r| r.is_match(text.as_bytes()));
             proptest::prop_assert_eq!(BUILTIN.reason(text.as_bytes()).map(|(i, _)| usize::from(i)), plain);
+        }
+    }
+
+    #[test]
+    fn every_shape_is_classified_once_whatever_the_threads() {
+        use std::fmt::Write;
+        // Each relay's domain makes a shape of its own: several blocks' worth.
+        let texts: Vec<&String> = BUILTIN.reasons.iter().flat_map(|r| &r.examples).collect();
+        let mut log = String::new();
+        for i in 0..3 * SHAPES_PER_BLOCK {
+            let domain: String = [i / 676, i / 26 % 26, i % 26].iter().map(|&d| char::from(b'a' + d as u8)).collect();
+            let (relay, text) = (format!("mx.{domain}.example"), texts[i % texts.len()]);
+            writeln!(
+                log,
+                "Nov 22 08:01:02 mx1 postfix/smtp[1]: 4F2A1B3C5D: to=<a@b.example>, relay={relay}[192.0.2.1]:25, \
+                 dsn=5.0.0, status=bounced (host {relay}[192.0.2.1] said: 550 {text})"
+            )
+            .unwrap();
+        }
+        let ctx = crate::formats::ParseContext::default();
+        let summary = crate::pipeline::scan_sequential(log.as_bytes(), &ctx);
+        assert!(summary.failures.len() > 2 * SHAPES_PER_BLOCK, "{} shapes", summary.failures.len());
+        let one = BUILTIN.classify(&summary, 1);
+        let failures: u64 = summary.failures.values().map(|f| f.count).sum();
+        assert_eq!(one.reasons.values().sum::<u64>(), failures);
+        assert!(one.reasons.keys().filter(|(rule, _)| *rule != UNCLASSIFIED).count() > 10);
+        for threads in 2..=4 {
+            assert_eq!(BUILTIN.classify(&summary, threads), one, "{threads} threads");
         }
     }
 

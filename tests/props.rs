@@ -4,8 +4,12 @@ use proptest::prelude::*;
 use smtpstat::aggregate::Summary;
 use smtpstat::formats::{ParseContext, StampCache, parse_line, parse_line_cached};
 use smtpstat::input::InputSpec;
-use smtpstat::pipeline::{ScanOptions, run, scan_sequential};
+use smtpstat::pipeline::{ScanOptions, merge_and_classify, run, scan_sequential};
+use smtpstat::rules::Rules;
 use smtpstat::time::YearResolver;
+
+// Compiled once: building the rules costs far more than one case.
+static RULES: std::sync::LazyLock<Rules> = std::sync::LazyLock::new(Rules::builtin);
 
 /// Pieces of real-shaped Postfix lines; random concatenations of them make
 /// inputs that hit every parser path, including broken ones.
@@ -136,9 +140,11 @@ proptest! {
     fn parallel_scan_equals_sequential(log in log_strategy(), threads in 1usize..5, chunk in 1usize..400) {
         let want = scan_sequential(&log, &ctx());
         let opts = ScanOptions { threads, chunk_bytes: chunk, year: Some(2026), ..ScanOptions::default() };
-        let (got, inputs) = run(vec![InputSpec::Memory("prop".into(), log.clone())], &opts).unwrap();
+        let (parts, inputs) = run(vec![InputSpec::Memory("prop".into(), log.clone())], &opts).unwrap();
         prop_assert!(inputs[0].error.is_none());
-        prop_assert_eq!(got, want);
+        let (got, classified) = merge_and_classify(parts, &RULES, threads);
+        prop_assert_eq!(&got, &want);
+        prop_assert_eq!(classified, RULES.classify(&want, 1));
     }
 
     #[test]
@@ -168,7 +174,9 @@ fn chunks_of_one_line_give_the_same_summary() {
     let want = scan_sequential(&log, &ctx());
     for threads in [1, 2, 4] {
         let opts = ScanOptions { threads, chunk_bytes: 1, year: Some(2026), ..ScanOptions::default() };
-        let (got, _) = run(vec![InputSpec::Memory("fixture".into(), log.clone())], &opts).unwrap();
+        let (parts, _) = run(vec![InputSpec::Memory("fixture".into(), log.clone())], &opts).unwrap();
+        let (got, classified) = merge_and_classify(parts, &RULES, threads);
         assert_eq!(got, want, "threads={threads}");
+        assert_eq!(classified, RULES.classify(&want, 1), "threads={threads}");
     }
 }

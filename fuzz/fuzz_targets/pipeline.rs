@@ -41,7 +41,8 @@ fuzz_target!(|data: &[u8]| {
     }
     plain.skip_success_domains = true;
     assert_eq!(held, plain);
-    let report = Report::build(&whole, Vec::new(), Words::new(knowledge(), english()), &RULES, &ReportOptions::default());
+    let classified = RULES.classify(&whole, 2);
+    let report = Report::build(&whole, &classified, Vec::new(), Words::new(knowledge(), english()), &RULES, &ReportOptions::default());
     let mut out = Vec::new();
     text::render(&report, english(), &mut out).unwrap();
     assert!(!out.contains(&0x1b), "an escape reached the text report");

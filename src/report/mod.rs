@@ -38,13 +38,11 @@ pub struct ReportOptions {
     pub window: Option<(LogTime, LogTime)>,
     /// How many unrecognised lines that look coded to show.
     pub show_unrecognized: usize,
-    /// Threads for the rule matching done per failure shape.
-    pub threads: usize,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { top: 10, window: None, show_unrecognized: 0, threads: 1 }
+        ReportOptions { top: 10, window: None, show_unrecognized: 0 }
     }
 }
 
@@ -186,6 +184,7 @@ fn top_n<K: Ord + Clone>(items: impl Iterator<Item = (K, u64)>, n: usize) -> Vec
 impl Report {
     pub fn build(
         summary: &Summary,
+        classified: &Classified,
         inputs: Vec<InputStatus>,
         k: Words<'_>,
         rules: &Rules,
@@ -208,8 +207,7 @@ impl Report {
             .copied()
             .filter(|(key, _)| matches!(key.class(), Class::Transient | Class::Permanent))
             .collect();
-        let classified = rules.classify(summary, opts.threads);
-        let c = &classified;
+        let c = classified;
         let providers = provider_rows(summary, c, k, rules);
         let sections = failing
             .iter()
