@@ -222,12 +222,16 @@ pub struct Event<'a> {
     /// The code was not in the line but follows from it (e.g. a Postfix smtpd
     /// SASL failure, always answered `535 5.7.8`); counted apart.
     pub inferred: bool,
-    /// The reply text, starting at its code.
+    /// The reply text, starting at its code. A parser may leave it empty
+    /// for a reply that did not fail (2xx, 3xx, none): only failures keep
+    /// examples.
     pub text: &'a [u8],
     pub queue_id: &'a [u8],
     /// Domain of the recipient, as written (not yet lower-cased).
     pub domain: &'a [u8],
     /// The remote side: the relay delivered to, or the client rejected.
+    /// Like `text`, it may be left empty when the reply did not fail: only
+    /// failures are counted by host.
     pub remote: &'a [u8],
     pub stage: Stage,
 }

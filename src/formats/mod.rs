@@ -237,10 +237,10 @@ mod tests {
 
     #[test]
     fn events_carry_the_prefix_time() {
-        let line = b"Nov 23 04:58:29 mx postfix/smtp[5]: 4F1A2: to=<a@b.example>, relay=h[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok)\r";
+        let line = b"Nov 23 04:58:29 mx postfix/smtp[5]: 4F1A2: to=<a@b.example>, relay=h[192.0.2.1]:25, dsn=5.1.1, status=bounced (550 5.1.1 No)\r";
         let ctx = ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() };
         let ev = parse_line(line, &ctx).event.unwrap();
         assert_eq!(ev.time.unwrap().to_string(), "2026-11-23T04:58:29");
-        assert_eq!(ev.text, b"250 2.0.0 Ok");
+        assert_eq!(ev.text, b"550 5.1.1 No");
     }
 }

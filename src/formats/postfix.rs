@@ -18,7 +18,7 @@
 use super::Parsed;
 use super::bytes::{find, find_field, position_in_24, position_in_set, position_of, rfind};
 use super::reply::{find_reply, find_reply_and_dsn, status_reply};
-use crate::code::{BasicCode, EnhancedCode};
+use crate::code::{BasicCode, Class, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
 /// Parses one message. `from_postfix` says the syslog tag already named a
@@ -123,7 +123,13 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     };
     let status = &rest[status_at..];
     ev.status = Some(Status::from_word(status));
+    // `note_field` leaves the relay field's value whole: only a failure's
+    // peer is kept, so the host is cut out of it below, for those alone.
+    let relay = std::mem::take(&mut ev.remote);
     let Some(open) = position_of(status, b'(') else {
+        if failed(&ev) {
+            ev.remote = host_of(relay);
+        }
         return Some(ev);
     };
     let text = status[open + 1..].strip_suffix(b")").unwrap_or(&status[open + 1..]);
@@ -133,6 +139,11 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     let reply = status_reply(&msg[from..], ev.enhanced.is_none());
     ev.basic = reply.basic;
     ev.enhanced = ev.enhanced.or(reply.enhanced);
+    // Most deliveries succeed, and nothing shows a success's text or peer.
+    if !failed(&ev) {
+        return Some(ev);
+    }
+    ev.remote = host_of(relay);
     let reply_start = reply.start.map(|s| from + s);
     ev.text = reply_text(msg, reply_start, Some(msg.len() - rest.len() + status_at));
     // A delivery that succeeded needs no stage or peer from its text; most
@@ -144,6 +155,12 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
         }
     }
     Some(ev)
+}
+
+/// Whether a delivery's reply failed (4xx, 5xx): only those keep their
+/// text and peer, as examples and in the tables of hosts.
+fn failed(ev: &Event<'_>) -> bool {
+    matches!(ev.class(), Some(Class::Transient | Class::Permanent))
 }
 
 /// The fields before `status=` in the order Postfix writes them, each
@@ -187,7 +204,7 @@ fn take<'a>(rest: &'a [u8], i: &mut usize, name: &[u8], field: Field, ev: &mut E
 fn note_field<'a>(ev: &mut Event<'a>, field: Field, v: &'a [u8]) {
     match field {
         Field::To => ev.domain = domain_of(v),
-        Field::Relay if v != b"none" => ev.remote = host_of(v),
+        Field::Relay if v != b"none" => ev.remote = v,
         Field::Dsn => ev.enhanced = EnhancedCode::parse(v),
         _ => {}
     }
