@@ -222,16 +222,14 @@ pub struct Event<'a> {
     /// The code was not in the line but follows from it (e.g. a Postfix smtpd
     /// SASL failure, always answered `535 5.7.8`); counted apart.
     pub inferred: bool,
-    /// The reply text, starting at its code. A parser may leave it empty
-    /// for a reply that did not fail (2xx, 3xx, none): only failures keep
-    /// examples.
+    /// The reply text, starting at its code; may be left empty for a
+    /// success (see [`Event::succeeded`]).
     pub text: &'a [u8],
     pub queue_id: &'a [u8],
     /// Domain of the recipient, as written (not yet lower-cased).
     pub domain: &'a [u8],
-    /// The remote side: the relay delivered to, or the client rejected.
-    /// Like `text`, it may be left empty when the reply did not fail: only
-    /// failures are counted by host.
+    /// The remote side: the relay delivered to, or the client rejected;
+    /// may be left empty for a success.
     pub remote: &'a [u8],
     pub stage: Stage,
 }
@@ -241,6 +239,17 @@ impl Event<'_> {
     /// else the enhanced code's (RFC 5321 §4.2: the basic code wins).
     pub fn class(&self) -> Option<Class> {
         self.basic.map(BasicCode::class).or(self.enhanced.map(EnhancedCode::class))
+    }
+
+    /// Whether the event is a success: a 2xx or 3xx reply, or a delivery
+    /// logged as sent without a code. Nothing shows a success's text or
+    /// peer (only failures keep examples and are counted by host), so
+    /// parsers may skip reading them.
+    pub fn succeeded(&self) -> bool {
+        match self.class() {
+            Some(class) => matches!(class, Class::Success | Class::Intermediate),
+            None => self.status == Some(Status::Sent),
+        }
     }
 
     pub fn has_code(&self) -> bool {

@@ -113,7 +113,11 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         Some(_) => recipient_domain(&rest[3..]),
         None => rejected_recipient_domain(rest),
     };
-    ev.remote = remote(rest);
+    // Most events are deliveries that succeeded, and nothing shows a
+    // success's peer: the search for it is worth skipping.
+    if !ev.succeeded() {
+        ev.remote = remote(rest);
+    }
     // As for Postfix, a delivery that succeeded answered no command that
     // needs naming; three searches a line are worth skipping for it.
     if flag != Some(Status::Sent) {

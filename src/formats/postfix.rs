@@ -18,7 +18,7 @@
 use super::Parsed;
 use super::bytes::{find, find_field, position_in_24, position_in_set, position_of, rfind};
 use super::reply::{find_reply, find_reply_and_dsn, status_reply};
-use crate::code::{BasicCode, Class, EnhancedCode};
+use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
 /// Parses one message. `from_postfix` says the syslog tag already named a
@@ -123,11 +123,11 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     };
     let status = &rest[status_at..];
     ev.status = Some(Status::from_word(status));
-    // `note_field` leaves the relay field's value whole: only a failure's
-    // peer is kept, so the host is cut out of it below, for those alone.
+    // `note_field` leaves the relay field's value whole: no success keeps
+    // its peer, so the host is cut out of it below for the others alone.
     let relay = std::mem::take(&mut ev.remote);
     let Some(open) = position_of(status, b'(') else {
-        if failed(&ev) {
+        if !ev.succeeded() {
             ev.remote = host_of(relay);
         }
         return Some(ev);
@@ -140,7 +140,7 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     ev.basic = reply.basic;
     ev.enhanced = ev.enhanced.or(reply.enhanced);
     // Most deliveries succeed, and nothing shows a success's text or peer.
-    if !failed(&ev) {
+    if ev.succeeded() {
         return Some(ev);
     }
     ev.remote = host_of(relay);
@@ -155,12 +155,6 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
         }
     }
     Some(ev)
-}
-
-/// Whether a delivery's reply failed (4xx, 5xx): only those keep their
-/// text and peer, as examples and in the tables of hosts.
-fn failed(ev: &Event<'_>) -> bool {
-    matches!(ev.class(), Some(Class::Transient | Class::Permanent))
 }
 
 /// The fields before `status=` in the order Postfix writes them, each

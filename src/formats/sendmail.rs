@@ -42,8 +42,12 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         let end = v.iter().position(|&c| c == b',' || c == b' ').unwrap_or(v.len());
         domain_of(&v[..end])
     });
-    ev.remote = find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
     ev.stage = stage(rest);
+    // Nothing shows the peer or text of a success: most events skip them.
+    if ev.succeeded() {
+        return Parsed::Event(ev);
+    }
+    ev.remote = find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
     ev.text = match (reply.start, find_field!(rest, b"reply=")) {
         (_, Some(r)) => until(&rest[r..], find!(&rest[r..], b", stat=")),
         (Some(s), None) => until(&msg[s..], find!(&msg[s..], b", ")),
@@ -112,9 +116,10 @@ mod tests {
             (e.status, e.basic, e.enhanced.map(|x| x.to_string())),
             (Some(Status::Sent), None, Some("2.0.0".into()))
         );
+        // A success keeps no peer or text: nothing shows them.
         assert_eq!(
-            (e.domain, e.remote, e.queue_id),
-            (&b"sink.example.net"[..], &b"127.0.0.2"[..], &b"6AN5glE8020943"[..])
+            (e.domain, e.remote, e.text, e.queue_id),
+            (&b"sink.example.net"[..], &b""[..], &b""[..], &b"6AN5glE8020943"[..])
         );
 
         let e = ev(
