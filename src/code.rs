@@ -75,6 +75,7 @@ impl BasicCode {
         self.0
     }
 
+    #[inline]
     pub fn class(self) -> Class {
         Class::from_digit((self.0 / 100) as u8).expect("constructor keeps 200..=599")
     }
@@ -149,6 +150,7 @@ impl EnhancedCode {
     }
 
     /// Parses a whole string such as `5.1.1`.
+    #[inline]
     pub fn parse(b: &[u8]) -> Option<EnhancedCode> {
         match EnhancedCode::parse_prefix(b)? {
             (code, n) if n == b.len() => Some(code),
@@ -160,6 +162,7 @@ impl EnhancedCode {
         (self.0 / 1_000_000) as u8
     }
 
+    #[inline]
     pub fn class(self) -> Class {
         Class::from_digit(self.class_digit()).expect("constructor keeps 2, 4 or 5")
     }

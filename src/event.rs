@@ -85,6 +85,7 @@ impl Status {
 
     /// Maps a `status=` word. Only the leading letters count, so
     /// `undeliverable-but-not-cached` is `undeliverable`.
+    #[inline]
     pub fn from_word(word: &[u8]) -> Status {
         // Nearly every status is `sent`, followed by its reply.
         if word.starts_with(b"sent") && !word.get(4).is_some_and(u8::is_ascii_alphabetic) {
@@ -237,6 +238,7 @@ pub struct Event<'a> {
 impl Event<'_> {
     /// The class that decides what happens to the message: the basic code's,
     /// else the enhanced code's (RFC 5321 §4.2: the basic code wins).
+    #[inline]
     pub fn class(&self) -> Option<Class> {
         self.basic.map(BasicCode::class).or(self.enhanced.map(EnhancedCode::class))
     }
@@ -245,6 +247,7 @@ impl Event<'_> {
     /// logged as sent without a code. Nothing shows a success's text or
     /// peer (only failures keep examples and are counted by host), so
     /// parsers may skip reading them.
+    #[inline]
     pub fn succeeded(&self) -> bool {
         match self.class() {
             Some(class) => matches!(class, Class::Success | Class::Intermediate),

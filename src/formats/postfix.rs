@@ -410,7 +410,9 @@ fn host_of(v: &[u8]) -> &[u8] {
 }
 
 fn stage(msg: &[u8]) -> Stage {
-    if let Some(i) = rfind!(msg, b"(in reply to ") {
+    // The last `(in reply to `, found from the `(`s back to front: most
+    // texts end with it, so the first `(` tried is the one.
+    if let Some(i) = memchr::memrchr_iter(b'(', msg).find(|&i| msg[i..].starts_with(b"(in reply to ")) {
         return Stage::from_command(&msg[i + 13..]);
     }
     if find!(msg, b"refused to talk to me").is_some() || find!(msg, b"initial server greeting").is_some() {

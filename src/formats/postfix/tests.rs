@@ -391,6 +391,21 @@ proptest::proptest! {
         }
     }
 
+    /// The command a reply answered is read after the last `(in reply to `,
+    /// as a search for that needle from the back finds it.
+    #[test]
+    fn stage_reads_the_last_in_reply_to(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "(in reply to ", "(in reply to", "RCPT TO command)", "end of DATA command)", "MAIL FROM", "(", ")", "x ",
+        ]), 0..10),
+    ) {
+        let msg = pieces.concat();
+        let msg = msg.as_bytes();
+        if let Some(i) = rfind!(msg, b"(in reply to ") {
+            proptest::prop_assert_eq!(stage(msg), Stage::from_command(&msg[i + 13..]));
+        }
+    }
+
     /// The reply text ends where the first of Postfix's trailers starts,
     /// as a search for each trailer in turn finds it.
     #[test]
