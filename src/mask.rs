@@ -157,7 +157,7 @@ fn push_lossy(out: &mut String, b: &[u8]) {
 }
 
 /// IPv4 dotted quads and IPv6 (hex groups with at least two colons).
-fn is_ip(t: &[u8]) -> bool {
+pub fn is_ip(t: &[u8]) -> bool {
     let t = t.strip_prefix(b"IPv6:").unwrap_or(t);
     let dots = t.iter().filter(|&&c| c == b'.').count();
     let colons = t.iter().filter(|&&c| c == b':').count();

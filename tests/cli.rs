@@ -310,6 +310,38 @@ fn failures_are_grouped_by_reason_and_provider() {
 }
 
 #[test]
+fn a_provider_is_told_by_its_hosts_whatever_digits_they_hold() {
+    // The same deferral from Microsoft's hosts (named after a customer's
+    // domain, digits and all) and from others: only the former count.
+    let line = |n: usize, relay: &str| {
+        format!(
+            "Nov 22 00:02:{n:02} mx1 postfix/smtp[60407]: 5D25F9C4{n}: to=<u{n}@d{n}04.example.net>, relay={relay}[198.51.100.37]:25, \
+             delay=4.3, delays=3.8/0/0.25/0.22, dsn=4.4.2, status=deferred (lost connection with {relay}[198.51.100.37] \
+             while receiving the initial server greeting)\n"
+        )
+    };
+    let mut log = String::new();
+    for n in 0..3 {
+        log += &line(n, &format!("d{n}04-example-net.mail.protection.outlook.com"));
+    }
+    for n in 3..7 {
+        log += &line(n, &format!("mx{n}234.d{n}04.example.net"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.log");
+    std::fs::write(&path, log).unwrap();
+    let r = json_report(&[path.to_str().unwrap()]);
+    let microsoft: u64 = r["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["provider"] == "microsoft")
+        .map(|p| p["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(microsoft, 3, "{}", r["providers"]);
+}
+
+#[test]
 fn user_patterns_add_rules_and_bad_ones_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("local.toml");

@@ -6,6 +6,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use super::SAMPLE_HASH;
 use crate::bytemask::{bits, mask64, range64, with_block};
+use crate::mask::is_ip;
 
 /// Longest reply kept as the example of a shape.
 pub const SHAPE_TEXT_MAX: usize = 1024;
@@ -133,9 +134,11 @@ impl<'a> Kept<'a> {
 }
 
 /// Host names can name a provider, which their last two labels show
-/// (`google.com`, `outlook.com`); bare addresses only split shapes.
+/// (`google.com`, `outlook.com`, also after digits such as
+/// `shop1046-example-net.mail.protection.outlook.com`); bare addresses
+/// only split shapes.
 fn hash_remote(h: &mut impl Hasher, remote: &[u8]) {
-    if remote.iter().filter(|c| c.is_ascii_digit()).count() < 3 {
+    if !is_ip(remote) {
         let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
         // Lower-cased in pieces, so a long name needs no allocation.
         let mut lower = [0; 64];
@@ -205,6 +208,13 @@ mod tests {
         let remote = |r: &str| shape_hash(b"421 try later", r.as_bytes());
         assert_eq!(remote("MX1.Example.NET"), remote("mx2.example.net"));
         assert_ne!(remote("mx1.example.net"), remote("mx1.example.org"));
+        // Names with digits still show their provider; addresses do not.
+        assert_eq!(
+            remote("d904-example-net.mail.protection.outlook.com"),
+            remote("hotmail-com.olc.protection.outlook.com")
+        );
+        assert_ne!(remote("d904-example-net.mail.protection.outlook.com"), remote("mx1234.d904.example.net"));
+        assert_eq!(remote("192.0.2.7"), remote("2001:db8::25"));
         let long = format!("mx.{}.example.net", "a".repeat(200));
         assert_eq!(remote(&long), remote(&long.to_uppercase()));
     }
