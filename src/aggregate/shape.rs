@@ -6,6 +6,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use super::SAMPLE_HASH;
 use crate::bytemask::{bits, mask64, range64, with_block};
+use crate::code::EnhancedCode;
 use crate::mask::is_ip;
 
 /// Longest reply kept as the example of a shape.
@@ -102,7 +103,7 @@ impl<'a> Kept<'a> {
     /// (or may: other tokens are kept whole and need no call).
     #[inline]
     fn token(&mut self, token: &Token, end: usize) {
-        self.last_kept = token.kept(self.text);
+        self.last_kept = token.kept(self.text, end);
         let cut_to = match (self.last_kept, token.at) {
             (true, None) => return,
             (true, Some(at)) => at,
@@ -171,16 +172,27 @@ impl Token {
         }
     }
 
-    /// Whether the token is kept. Tokens with three digits or more are
-    /// numbers and ids; with fewer digits they are ids too
+    /// Whether the token, which ends at `end`, is kept. Tokens with three
+    /// digits or more are numbers and ids, unless enhanced status codes
+    /// (`5.2.3`, which rules match); with fewer digits they are ids too
     /// (`<DESKTOP-7MIVAG1>:`), unless dotted names (`dnsbl-1.example.net`,
     /// which rules capture) or bracketed tokens (`[TSS04]`, which provider
     /// rules match).
     #[inline]
-    fn kept(&self, text: &[u8]) -> bool {
+    fn kept(&self, text: &[u8], end: usize) -> bool {
         let named = self.dotted || matches!(text.get(self.start), Some(b'[' | b'('));
-        self.digits == 0 || (self.digits < 3 && named)
+        self.digits == 0
+            || (self.digits < 3 && named)
+            || (self.dotted && self.digits <= 7 && enhanced_code(&text[self.start..end]))
     }
+}
+
+/// Whether a token is an enhanced status code, as replies write it
+/// (`5.7.1`, `#5.1.1`, `(4.7.28)`, `5.2.3:`).
+fn enhanced_code(token: &[u8]) -> bool {
+    let token = token.strip_prefix(b"#").or_else(|| token.strip_prefix(b"(")).unwrap_or(token);
+    EnhancedCode::parse_prefix(token)
+        .is_some_and(|(_, n)| token[n..].iter().all(|c| matches!(c, b',' | b':' | b';' | b')')))
 }
 
 #[cfg(test)]
@@ -201,6 +213,10 @@ mod tests {
             "553 5.7.1 [TSS09] Messages temporarily deferred"
         ));
         assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
+        // Rules match enhanced codes in the text (`5.2.3` is too large).
+        assert!(!same("599 5.2.3 Main and extended code", "599 5.12.3 Main and extended code"));
+        assert!(!same("421 4.7.28 try later", "421 (4.7.0) try later"));
+        assert!(same("550 #5.1.1 <a@x.example>: unknown (id 123456)", "550 #5.1.1 <b@x.example>: unknown (id 7654)"));
         assert!(!same("550 no such user", "550 nosuch user"));
         // The most the gathered tokens can take: one byte past the text.
         let widest = "a ".repeat(SHAPE_TEXT_MAX / 2 - 1);
@@ -225,7 +241,7 @@ mod tests {
         let mut kept = Vec::new();
         let mut token = Token::default();
         let mut end_token = |token: &Token, end: usize| {
-            if token.kept(text) {
+            if token.kept(text, end) {
                 kept.extend_from_slice(&text[token.at.unwrap_or(token.start)..end]);
                 kept.push(b' ');
             }
