@@ -47,7 +47,11 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     if ev.succeeded() {
         return Parsed::Event(ev);
     }
-    ev.remote = find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
+    ev.remote = match (find_field!(rest, b"relay="), stat_at) {
+        (Some(i), _) => relay_host(&rest[i..]),
+        (None, Some(i)) => stat_host(&rest[i..]),
+        (None, None) => &[],
+    };
     ev.text = match (reply.start, find_field!(rest, b"reply=")) {
         (_, Some(r)) => until(&rest[r..], find!(&rest[r..], b", stat=")),
         (Some(s), None) => until(&msg[s..], find!(&msg[s..], b", ")),
@@ -79,6 +83,13 @@ fn relay_host(v: &[u8]) -> &[u8] {
     let host = host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")).unwrap_or(host);
     let host = host.strip_prefix(b"IPv6:").unwrap_or(host);
     host.strip_suffix(b".").unwrap_or(host)
+}
+
+/// The host a status names when the line has no `relay=`: `Deferred:
+/// Connection timed out with HOST.`, `… Connection refused by HOST.`
+fn stat_host(stat: &[u8]) -> &[u8] {
+    let at = find!(stat, b" with ").map(|i| i + 6).or_else(|| find!(stat, b" by ").map(|i| i + 4));
+    at.map_or(&[], |i| relay_host(&stat[i..]))
 }
 
 fn until(v: &[u8], end: Option<usize>) -> &[u8] {
@@ -142,6 +153,19 @@ mod tests {
 
         let e = ev("s1GNXHYB005133: to=<a@b.example>, delay=00:00:01, mailer=esmtp, pri=1, dsn=4.0.0, stat=queued");
         assert_eq!(e.status, Some(Status::Queued));
+
+        // Without `relay=`, the host a deferral names.
+        for (stat, host) in [
+            (
+                "Connection timed out with n195-example-org.mail.protection.outlook.com.",
+                "n195-example-org.mail.protection.outlook.com",
+            ),
+            ("Connection refused by [127.0.0.7]", "127.0.0.7"),
+        ] {
+            let line =
+                format!("6AM00GUr043499: to=<a@b.example>, mailer=esmtp, pri=1, dsn=4.0.0, stat=Deferred: {stat}");
+            assert_eq!(ev(&line).remote, host.as_bytes(), "{stat}");
+        }
     }
 
     #[test]
