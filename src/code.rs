@@ -121,6 +121,7 @@ impl EnhancedCode {
 
     /// Parses a code at the start of `b`: `[245].d{1,3}.d{1,3}`, not followed by a
     /// digit or a dot. Returns the code and its length in bytes.
+    #[inline]
     pub fn parse_prefix(b: &[u8]) -> Option<(EnhancedCode, usize)> {
         // Nearly every code in a log has one-digit parts (`2.0.0`, `5.7.1`).
         if let [c @ (b'2' | b'4' | b'5'), b'.', s @ b'0'..=b'9', b'.', d @ b'0'..=b'9', rest @ ..] = b

@@ -101,7 +101,7 @@ struct Kept<'a> {
 impl<'a> Kept<'a> {
     /// Takes in the token that ends at `end` and holds a digit or an `@`
     /// (or may: other tokens are kept whole and need no call).
-    #[inline]
+    #[inline(always)]
     fn token(&mut self, token: &Token, end: usize) {
         self.last_kept = token.kept(self.text, end);
         let cut_to = match (self.last_kept, token.at) {
@@ -111,6 +111,15 @@ impl<'a> Kept<'a> {
         };
         self.gather(token.start);
         self.copied = cut_to;
+        // A dropped host name keeps the labels that name its provider,
+        // with a space of its own after them.
+        if !self.last_kept
+            && let Some(tail) = token.host_tail(self.text, end)
+        {
+            self.buf[self.len..self.len + tail.len()].copy_from_slice(tail);
+            self.buf[self.len + tail.len()] = b' ';
+            self.len += tail.len() + 1;
+        }
     }
 
     /// Copies the text not yet gathered up to `to`.
@@ -172,13 +181,39 @@ impl Token {
         }
     }
 
+    /// The last two labels of a host name the token holds (before any
+    /// `[address]` and trailing punctuation), when they hold no digit:
+    /// `outlook.com.` of `n195-example-org.mail.protection.outlook.com.`,
+    /// which provider rules match, where ids and numbers give none.
+    fn host_tail<'t>(&self, text: &'t [u8], end: usize) -> Option<&'t [u8]> {
+        if !self.dotted || self.at.is_some() {
+            return None;
+        }
+        let token = &text[self.start..end];
+        let name = &token[..token.iter().position(|&c| c == b'[').unwrap_or(token.len())];
+        let trimmed =
+            name.len() - name.iter().rev().take_while(|c| matches!(c, b'.' | b',' | b':' | b';' | b')')).count();
+        let name = &name[..trimmed];
+        // Back to the second dot: a digit on the way rules the name out.
+        let mut dots = 0;
+        for (i, &c) in name.iter().enumerate().rev() {
+            match c {
+                b'.' if dots == 1 => return Some(&name[i + 1..]),
+                b'.' => dots += 1,
+                b'a'..=b'z' | b'A'..=b'Z' | b'-' => {}
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Whether the token, which ends at `end`, is kept. Tokens with three
     /// digits or more are numbers and ids, unless enhanced status codes
     /// (`5.2.3`, which rules match); with fewer digits they are ids too
     /// (`<DESKTOP-7MIVAG1>:`), unless dotted names (`dnsbl-1.example.net`,
     /// which rules capture) or bracketed tokens (`[TSS04]`, which provider
     /// rules match).
-    #[inline]
+    #[inline(always)]
     fn kept(&self, text: &[u8], end: usize) -> bool {
         let named = self.dotted || matches!(text.get(self.start), Some(b'[' | b'('));
         self.digits == 0
@@ -191,6 +226,10 @@ impl Token {
 /// (`5.7.1`, `#5.1.1`, `(4.7.28)`, `5.2.3:`).
 fn enhanced_code(token: &[u8]) -> bool {
     let token = token.strip_prefix(b"#").or_else(|| token.strip_prefix(b"(")).unwrap_or(token);
+    // Most dotted tokens with digits are addresses: told apart at once.
+    if !matches!(token, [b'2' | b'4' | b'5', b'.', ..]) {
+        return false;
+    }
     EnhancedCode::parse_prefix(token)
         .is_some_and(|(_, n)| token[n..].iter().all(|c| matches!(c, b',' | b':' | b';' | b')')))
 }
@@ -213,6 +252,20 @@ mod tests {
             "553 5.7.1 [TSS09] Messages temporarily deferred"
         ));
         assert!(!same("550 5.1.1 unknown", "550 5.1.1 unknown user"));
+        // Host names with digits still show their provider's domain.
+        assert!(same(
+            "Deferred: Connection timed out with n195-example-org.mail.protection.outlook.com.",
+            "Deferred: Connection timed out with n7734-example-net.mail.protection.outlook.com."
+        ));
+        assert!(!same(
+            "Deferred: Connection timed out with n195-example-org.mail.protection.outlook.com.",
+            "Deferred: Connection timed out with mx1.n195.example.org."
+        ));
+        assert!(same(
+            "lost connection with mx1.d3312.example.net[192.0.2.7]",
+            "lost connection with mx2.d12.example.net[192.0.2.9]"
+        ));
+        assert!(same("id 2024-05-14T09:23:12.345Z here", "id 2025-01-01T00:00:00.999Z here"));
         // Rules match enhanced codes in the text (`5.2.3` is too large).
         assert!(!same("599 5.2.3 Main and extended code", "599 5.12.3 Main and extended code"));
         assert!(!same("421 4.7.28 try later", "421 (4.7.0) try later"));
@@ -243,6 +296,9 @@ mod tests {
         let mut end_token = |token: &Token, end: usize| {
             if token.kept(text, end) {
                 kept.extend_from_slice(&text[token.at.unwrap_or(token.start)..end]);
+                kept.push(b' ');
+            } else if let Some(tail) = token.host_tail(text, end) {
+                kept.extend_from_slice(tail);
                 kept.push(b' ');
             }
         };
