@@ -125,15 +125,16 @@ struct Sample {
 }
 
 impl Samples {
+    #[cfg(test)]
     fn offer(&mut self, raw: &[u8]) {
-        self.offer_up_to(raw, SAMPLES_PER_CODE);
+        self.offer_up_to(raw, SAMPLE_HASH.hash_one(raw), SAMPLES_PER_CODE);
     }
 
-    fn offer_up_to(&mut self, raw: &[u8], keep: usize) {
+    /// Offers `raw`, whose `SAMPLE_HASH` is `h`, to the `keep` lowest.
+    fn offer_up_to(&mut self, raw: &[u8], h: u64, keep: usize) {
         if raw.is_empty() {
             return;
         }
-        let h = SAMPLE_HASH.hash_one(raw);
         let full = self.items.len() >= keep;
         // Masking is the costly part; skip it for texts that cannot get in,
         // and for a text already kept (the same raw text hashes the same).
@@ -298,7 +299,7 @@ impl Summary {
                 self.lines.unrecognized += 1;
                 self.see_time(time);
                 if looks_coded(line) {
-                    self.unrecognized_samples.offer_up_to(line, UNRECOGNIZED_SAMPLES);
+                    self.unrecognized_samples.offer_up_to(line, SAMPLE_HASH.hash_one(line), UNRECOGNIZED_SAMPLES);
                 }
             }
         }
@@ -316,8 +317,9 @@ impl Summary {
         self.see_time(time);
     }
 
-    /// Keeps a failure under its shape, for classification at report time.
-    fn record_failure(&mut self, ev: &Event<'_>, key: CodeKey) {
+    /// Keeps a failure under its shape, for classification at report time;
+    /// `text_hash` is the `SAMPLE_HASH` of its text.
+    fn record_failure(&mut self, ev: &Event<'_>, key: CodeKey, text_hash: u64) {
         let shape = (shape_hash(ev.text, ev.remote), key);
         if self.failures.len() >= DISTINCT_SHAPES && !self.failures.contains_key(&shape) {
             *self.failures_overflow.entry(key).or_default() += 1;
@@ -325,7 +327,7 @@ impl Summary {
         }
         let f = self.failures.entry(shape).or_default();
         f.count += 1;
-        f.offer(SAMPLE_HASH.hash_one((ev.text, ev.remote)), ev.text, ev.remote);
+        f.offer(SAMPLE_HASH.hash_one((text_hash, ev.remote)), ev.text, ev.remote);
     }
 
     fn see_time(&mut self, time: Option<LogTime>) {
@@ -365,8 +367,11 @@ impl Summary {
             self.hold(tally);
             return;
         }
-        if failing {
-            self.record_failure(ev, key);
+        // A failure's text is hashed once, for its shape's example and its
+        // code's.
+        let text_hash = failing.then(|| SAMPLE_HASH.hash_one(ev.text));
+        if let Some(h) = text_hash {
+            self.record_failure(ev, key, h);
         }
         let Some(d) = self.add_tally(tally, 1) else {
             return;
@@ -375,9 +380,9 @@ impl Summary {
         // Only failing codes get a section with hosts and example replies;
         // for the others (most events of a log) these would be a table
         // lookup and a hash of the reply per event for nothing shown.
-        if failing {
+        if let Some(h) = text_hash {
             d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
-            d.samples.offer(ev.text);
+            d.samples.offer_up_to(ev.text, h, SAMPLES_PER_CODE);
         }
     }
 

@@ -15,8 +15,8 @@ pub const SHAPE_TEXT_MAX: usize = 1024;
 /// Failed replies that differ only in numbers, ids, addresses' local parts
 /// and IP addresses share a shape; the reason and provider rules run once
 /// per shape, on its example, instead of once per event. The example is
-/// the reply whose text hashes lowest, so it does not depend on the order
-/// the events came in.
+/// the reply whose text and remote hash lowest, so it does not depend on
+/// the order the events came in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FailureShape {
     pub count: u64,
