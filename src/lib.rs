@@ -29,3 +29,8 @@ pub mod rules;
 pub mod sanitize;
 pub mod scan;
 pub mod time;
+
+/// The benchmarks' log generator, for tests that need a large, realistic log.
+#[cfg(test)]
+#[path = "../benches/gen.rs"]
+mod r#gen;

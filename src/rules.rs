@@ -378,6 +378,7 @@ pub fn text_in<'a>(t: &'a Texts, lang: &str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Class;
     use crate::i18n::LANGUAGES;
 
     #[test]
@@ -522,6 +523,67 @@ regex = '''(unclosed'''
         for threads in 2..=4 {
             assert_eq!(BUILTIN.classify(&summary, threads), one, "{threads} threads");
         }
+    }
+
+    /// Every failure's reason and provider, classified reply by reply.
+    fn classify_each_reply(log: &[u8], ctx: &crate::formats::ParseContext) -> Classified {
+        let mut c = Classified::default();
+        for line in log.split(|&c| c == b'\n') {
+            let Some(ev) = crate::formats::parse_line(line, ctx).event.filter(|e| !e.inferred) else {
+                continue;
+            };
+            let Some(key) = ev.basic.map(CodeKey::Basic).or(ev.enhanced.map(CodeKey::Enhanced)) else {
+                continue;
+            };
+            if !matches!(key.class(), Class::Transient | Class::Permanent) {
+                continue;
+            }
+            let (rule, list) = BUILTIN.reason(ev.text).unwrap_or((UNCLASSIFIED, &[]));
+            *c.reasons.entry((rule, key)).or_default() += 1;
+            if !list.is_empty() {
+                *c.reason_lists.entry(rule).or_default().entry(list.to_ascii_lowercase().into()).or_default() += 1;
+            }
+            if let Some(p) = BUILTIN.provider(ev.text, ev.remote) {
+                *c.providers.entry((p, key)).or_default() += 1;
+            }
+        }
+        c
+    }
+
+    /// Rules run once per shape, on one of its replies, which is exact
+    /// only if no rule tells the replies of a shape apart: the counts per
+    /// reason and provider must be those of classifying every reply. On
+    /// generated logs of each MTA, and on the shared real ones when present.
+    #[test]
+    fn shapes_classify_as_each_of_their_replies_would() {
+        use crate::r#gen::{GenConfig, Mta, generate_vec};
+        let ctx = crate::formats::ParseContext {
+            years: crate::time::YearResolver::fixed(2026),
+            ..crate::formats::ParseContext::default()
+        };
+        let mut logs: Vec<(String, Vec<u8>)> = [Mta::Postfix, Mta::Exim, Mta::Sendmail]
+            .into_iter()
+            .map(|mta| {
+                let log = generate_vec(&GenConfig { mta, bytes: 4 << 20, seed: 42, ..GenConfig::default() });
+                (format!("generated {mta:?}"), log)
+            })
+            .collect();
+        let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/real");
+        match std::fs::read_dir(&real) {
+            Ok(dirs) => {
+                for file in dirs.flatten().filter_map(|d| std::fs::read_dir(d.path()).ok()).flatten().flatten() {
+                    if file.path().extension().is_some_and(|e| e == "log") {
+                        logs.push((file.path().display().to_string(), std::fs::read(file.path()).unwrap()));
+                    }
+                }
+            }
+            Err(_) => eprintln!("{} is absent: generated logs only", real.display()),
+        }
+        for (name, log) in &logs {
+            let summary = crate::pipeline::scan_sequential(log, &ctx);
+            assert_eq!(BUILTIN.classify(&summary, 1), classify_each_reply(log, &ctx), "{name}");
+        }
+        assert!(classify_each_reply(&logs[0].1, &ctx).providers.len() > 3, "the generated log names providers");
     }
 
     #[test]
