@@ -99,6 +99,12 @@ pub enum CodeKey {
 }
 
 impl CodeKey {
+    /// The code an event is filed under, if it has one.
+    #[inline]
+    pub fn of(ev: &Event<'_>) -> Option<CodeKey> {
+        ev.basic.map(CodeKey::Basic).or(ev.enhanced.map(CodeKey::Enhanced))
+    }
+
     pub fn class(self) -> Class {
         match self {
             CodeKey::Basic(b) => b.class(),
@@ -347,7 +353,7 @@ impl Summary {
         if let Some(s) = ev.status {
             self.statuses[s.index()] += 1;
         }
-        let Some(key) = ev.basic.map(CodeKey::Basic).or(ev.enhanced.map(CodeKey::Enhanced)) else {
+        let Some(key) = CodeKey::of(ev) else {
             return;
         };
         self.lines.with_code += 1;
@@ -359,7 +365,7 @@ impl Summary {
         }
         let class = key.class();
         self.classes[class.index()] += 1;
-        let failing = matches!(class, Class::Transient | Class::Permanent);
+        let failing = class.failed();
         let tally =
             Tally { key, enhanced: ev.enhanced, status: ev.status, stage: ev.stage, hour: ev.time.map(LogTime::hour) };
         if !failing && self.skip_success_domains {
@@ -443,22 +449,15 @@ impl Summary {
     }
 
     /// Adds another summary into this one.
-    pub fn merge(mut self, mut other: Summary) -> Summary {
-        self.settle();
-        other.settle();
-        // Adding the smaller summary into the larger copies fewer keys.
-        let (mut big, small) = if self.lines.read >= other.lines.read { (self, other) } else { (other, self) };
-        big.add(&small);
-        add_details(&mut big.details, &small.details, &mut big.overflow);
-        big
+    pub fn merge(self, other: Summary) -> Summary {
+        Summary::merge_beside(vec![self, other], 1, |_| ()).0
     }
 
-    /// The summaries of several workers merged, as folding them with
-    /// [`Summary::merge`] would, and `work` run `threads` times beside the
-    /// merge. The per-code tables of names, most of a merge, are merged on
-    /// a thread of their own, which then runs `work` once; the other runs
-    /// start at once, as soon as the failure shapes (all `work` is given)
-    /// are merged.
+    /// The summaries of several workers merged, and `work` run `threads`
+    /// times beside the merge. The per-code tables of names, most of a
+    /// merge, are merged on a thread of their own, which then runs `work`
+    /// once; the other runs start at once, as soon as the failure shapes
+    /// (all `work` is given) are merged.
     pub fn merge_beside<R: Send>(
         parts: Vec<Summary>,
         threads: usize,

@@ -34,6 +34,12 @@ impl Class {
         self.index() as u8 + 2
     }
 
+    /// 4yz or 5yz: the action was not done.
+    #[inline]
+    pub fn failed(self) -> bool {
+        matches!(self, Class::Transient | Class::Permanent)
+    }
+
     pub fn index(self) -> usize {
         self as usize
     }

@@ -250,7 +250,7 @@ impl Event<'_> {
     #[inline]
     pub fn succeeded(&self) -> bool {
         match self.class() {
-            Some(class) => matches!(class, Class::Success | Class::Intermediate),
+            Some(class) => !class.failed(),
             None => self.status == Some(Status::Sent),
         }
     }

@@ -304,17 +304,30 @@ impl Rules {
             if i / SHAPES_PER_BLOCK < block {
                 continue;
             }
-            let (rule, list) = self.reason_among(&shape.text, &mut can_match).unwrap_or((UNCLASSIFIED, &[]));
-            *c.reasons.entry((rule, *key)).or_default() += shape.count;
-            if !list.is_empty() {
-                let name: Box<[u8]> = list.to_ascii_lowercase().into();
-                *c.reason_lists.entry(rule).or_default().entry(name).or_default() += shape.count;
-            }
-            if let Some(p) = self.provider(&shape.text, &shape.remote) {
-                *c.providers.entry((p, *key)).or_default() += shape.count;
-            }
+            self.count(&mut c, (&shape.text, &shape.remote), *key, shape.count, &mut can_match);
         }
         c
+    }
+
+    /// Counts in `c` the `n` failures of `key` that answered `text` from
+    /// `remote`, under their reason and provider; `can_match` is scratch.
+    fn count(
+        &self,
+        c: &mut Classified,
+        (text, remote): (&[u8], &[u8]),
+        key: CodeKey,
+        n: u64,
+        can_match: &mut Vec<bool>,
+    ) {
+        let (rule, list) = self.reason_among(text, can_match).unwrap_or((UNCLASSIFIED, &[]));
+        *c.reasons.entry((rule, key)).or_default() += n;
+        if !list.is_empty() {
+            let name: Box<[u8]> = list.to_ascii_lowercase().into();
+            *c.reason_lists.entry(rule).or_default().entry(name).or_default() += n;
+        }
+        if let Some(p) = self.provider(text, remote) {
+            *c.providers.entry((p, key)).or_default() += n;
+        }
     }
 }
 
@@ -378,7 +391,6 @@ pub fn text_in<'a>(t: &'a Texts, lang: &str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::Class;
     use crate::i18n::LANGUAGES;
 
     #[test]
@@ -527,24 +539,13 @@ regex = '''(unclosed'''
 
     /// Every failure's reason and provider, classified reply by reply.
     fn classify_each_reply(log: &[u8], ctx: &crate::formats::ParseContext) -> Classified {
-        let mut c = Classified::default();
+        let (mut c, mut can_match) = (Classified::default(), Vec::new());
         for line in log.split(|&c| c == b'\n') {
             let Some(ev) = crate::formats::parse_line(line, ctx).event.filter(|e| !e.inferred) else {
                 continue;
             };
-            let Some(key) = ev.basic.map(CodeKey::Basic).or(ev.enhanced.map(CodeKey::Enhanced)) else {
-                continue;
-            };
-            if !matches!(key.class(), Class::Transient | Class::Permanent) {
-                continue;
-            }
-            let (rule, list) = BUILTIN.reason(ev.text).unwrap_or((UNCLASSIFIED, &[]));
-            *c.reasons.entry((rule, key)).or_default() += 1;
-            if !list.is_empty() {
-                *c.reason_lists.entry(rule).or_default().entry(list.to_ascii_lowercase().into()).or_default() += 1;
-            }
-            if let Some(p) = BUILTIN.provider(ev.text, ev.remote) {
-                *c.providers.entry((p, key)).or_default() += 1;
+            if let Some(key) = CodeKey::of(&ev).filter(|k| k.class().failed()) {
+                BUILTIN.count(&mut c, (ev.text, ev.remote), key, 1, &mut can_match);
             }
         }
         c

@@ -149,7 +149,7 @@ impl<'a> Kept<'a> {
 /// only split shapes.
 fn hash_remote(h: &mut impl Hasher, remote: &[u8]) {
     if !is_ip(remote) {
-        let tail = memchr::memrchr_iter(b'.', remote).nth(1).map_or(remote, |dot| &remote[dot + 1..]);
+        let tail = last_two_labels(remote).unwrap_or(remote);
         // Lower-cased in pieces, so a long name needs no allocation.
         let mut lower = [0; 64];
         for piece in tail.chunks(lower.len()) {
@@ -193,18 +193,8 @@ impl Token {
         let name = &token[..token.iter().position(|&c| c == b'[').unwrap_or(token.len())];
         let trimmed =
             name.len() - name.iter().rev().take_while(|c| matches!(c, b'.' | b',' | b':' | b';' | b')')).count();
-        let name = &name[..trimmed];
-        // Back to the second dot: a digit on the way rules the name out.
-        let mut dots = 0;
-        for (i, &c) in name.iter().enumerate().rev() {
-            match c {
-                b'.' if dots == 1 => return Some(&name[i + 1..]),
-                b'.' => dots += 1,
-                b'a'..=b'z' | b'A'..=b'Z' | b'-' => {}
-                _ => return None,
-            }
-        }
-        None
+        last_two_labels(&name[..trimmed])
+            .filter(|tail| tail.iter().all(|&c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'-')))
     }
 
     /// Whether the token, which ends at `end`, is kept. Tokens with three
@@ -220,6 +210,13 @@ impl Token {
             || (self.digits < 3 && named)
             || (self.dotted && self.digits <= 7 && enhanced_code(&text[self.start..end]))
     }
+}
+
+/// The last two labels of a host name (`outlook.com` of
+/// `mx.protection.outlook.com`), which name its provider; `None` for a name
+/// of fewer labels.
+fn last_two_labels(name: &[u8]) -> Option<&[u8]> {
+    memchr::memrchr_iter(b'.', name).nth(1).map(|dot| &name[dot + 1..])
 }
 
 /// Whether a token is an enhanced status code, as replies write it

@@ -126,28 +126,26 @@ fn delivery<'a>(msg: &'a [u8], queue_id: &'a [u8], rest: &'a [u8]) -> Option<Eve
     // `note_field` leaves the relay field's value whole: no success keeps
     // its peer, so the host is cut out of it below for the others alone.
     let relay = std::mem::take(&mut ev.remote);
-    let Some(open) = position_of(status, b'(') else {
-        if !ev.succeeded() {
-            ev.remote = host_of(relay);
-        }
-        return Some(ev);
-    };
-    let text = status[open + 1..].strip_suffix(b")").unwrap_or(&status[open + 1..]);
     // The anchor `status=word (` is part of the reply rules, so the search
     // starts at the field name.
     let from = msg.len() - rest.len() + status_at - 7;
-    let reply = status_reply(&msg[from..], ev.enhanced.is_none());
-    ev.basic = reply.basic;
-    ev.enhanced = ev.enhanced.or(reply.enhanced);
+    let reply = position_of(status, b'(').map(|open| (open, status_reply(&msg[from..], ev.enhanced.is_none())));
+    if let Some((_, r)) = &reply {
+        ev.basic = r.basic;
+        ev.enhanced = ev.enhanced.or(r.enhanced);
+    }
     // Most deliveries succeed, and nothing shows a success's text or peer.
     if ev.succeeded() {
         return Some(ev);
     }
     ev.remote = host_of(relay);
-    let reply_start = reply.start.map(|s| from + s);
-    ev.text = reply_text(msg, reply_start, Some(msg.len() - rest.len() + status_at));
-    // A delivery that succeeded needs no stage or peer from its text; most
-    // deliveries do, so this is worth skipping.
+    let Some((open, reply)) = reply else {
+        return Some(ev);
+    };
+    let text = status[open + 1..].strip_suffix(b")").unwrap_or(&status[open + 1..]);
+    ev.text = reply_text(msg, reply.start.map(|s| from + s), Some(msg.len() - rest.len() + status_at));
+    // `sent` with a failing reply is no line Postfix writes; like any
+    // `sent`, its text is not read for a command or a peer.
     if ev.status != Some(Status::Sent) {
         ev.stage = stage(text);
         if ev.remote.is_empty() {

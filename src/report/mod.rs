@@ -202,11 +202,7 @@ impl Report {
             .map(|(e, n)| row(k, AnyCode::Enhanced(e), n, enhanced_total))
             .collect();
         let keys = top_n(summary.details.iter().map(|(key, d)| (*key, d.count)), usize::MAX);
-        let failing: Vec<(CodeKey, u64)> = keys
-            .iter()
-            .copied()
-            .filter(|(key, _)| matches!(key.class(), Class::Transient | Class::Permanent))
-            .collect();
+        let failing: Vec<(CodeKey, u64)> = keys.iter().copied().filter(|(key, _)| key.class().failed()).collect();
         let c = classified;
         let providers = provider_rows(summary, c, k, rules);
         let sections = failing
