@@ -3341,7 +3341,9 @@ impl Gen {
                 Self::sm_delay(b, 1 + self.rng.below(2) as u64);
                 s(b, if local { ", mailer=local, pri=" } else { ", mailer=esmtp, pri=" });
                 num(b, 30_000 + (st.size as u64) + 90_000 * (age > 60) as u64);
-                if !local && resp.form != Form::NoRelay {
+                // Sendmail names the host it tried even when the connection
+                // failed; only a name it could not look up leaves no relay.
+                if !local && !(resp.form == Form::NoRelay && resp.text.starts_with("Host or")) {
                     s(b, ", relay=");
                     self.write_relay_name(b, rcpt.dom, relay);
                     s(b, ". [");
