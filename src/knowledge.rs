@@ -96,8 +96,15 @@ impl Knowledge {
     /// The registry entry for `class.subject.detail`, if the registry
     /// defines that detail for that class.
     pub fn enhanced(&self, code: EnhancedCode) -> Option<&EnhancedInfo> {
+        self.enhanced_detail(code).filter(|e| e.classes.contains(&code.class_digit()))
+    }
+
+    /// The registry entry for `X.subject.detail`, whatever the class: a
+    /// server may put a registered detail on a class it is not meant for
+    /// (Exchange's `250 2.6.0`, `250 2.1.0` to MAIL FROM).
+    pub fn enhanced_detail(&self, code: EnhancedCode) -> Option<&EnhancedInfo> {
         let key = format!("X.{}.{}", code.subject(), code.detail());
-        self.enhanced.iter().find(|e| e.code == key && e.classes.contains(&code.class_digit()))
+        self.enhanced.iter().find(|e| e.code == key)
     }
 
     pub fn class(&self, class: Class) -> &ClassInfo {
@@ -150,5 +157,8 @@ mod tests {
         let e = EnhancedCode::parse(b"5.1.1").unwrap();
         assert!(k.enhanced(e).is_some());
         assert!(k.enhanced(EnhancedCode::parse(b"4.12.343").unwrap()).is_none());
+        let other_class = EnhancedCode::parse(b"2.6.0").unwrap();
+        assert!(k.enhanced(other_class).is_none());
+        assert_eq!(k.enhanced_detail(other_class).map(|e| e.code.as_str()), Some("X.6.0"));
     }
 }

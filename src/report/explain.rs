@@ -149,18 +149,33 @@ impl<'a> Words<'a> {
                 None if !b.is_well_formed() => self.l.t("nonstandard_basic_title").to_string(),
                 None => self.l.f("unregistered_basic_title", &[("class", self.l.class_label(b.class()))]),
             },
-            AnyCode::Enhanced(e) => match (self.enhanced_text(e), self.subject(e)) {
-                (Some([title, ..]), _) => title.to_string(),
-                (None, Some((name, ..))) => self.l.f("unregistered_detail_title", &[("subject", name)]),
-                (None, None) => self.l.t("unregistered_subject_title").to_string(),
+            AnyCode::Enhanced(e) => match (self.enhanced_text(e), self.detail_title(e), self.subject(e)) {
+                (Some([title, ..]), ..) => title.to_string(),
+                (None, Some(title), _) => {
+                    self.l.f("detail_in_class_title", &[("title", title), ("class", self.l.class_label(e.class()))])
+                }
+                (None, None, Some((name, ..))) => self.l.f("unregistered_detail_title", &[("subject", name)]),
+                (None, None, None) => self.l.t("unregistered_subject_title").to_string(),
             },
         }
     }
 
+    /// The title of a registered detail that `e` puts on a class the
+    /// registry does not define it for.
+    fn detail_title(&self, e: EnhancedCode) -> Option<&'a str> {
+        let en = self.k.enhanced_detail(e)?;
+        Some(match self.l.enhanced_text(e).filter(|_| self.translated()) {
+            Some(t) => &t.title,
+            None => &en.title,
+        })
+    }
+
+    /// Whether the registry defines the code; for an enhanced code, its
+    /// subject and detail (in any class).
     pub fn is_registered(&self, code: AnyCode) -> bool {
         match code {
             AnyCode::Basic(b) => self.k.basic(b).is_some(),
-            AnyCode::Enhanced(e) => self.k.enhanced(e).is_some(),
+            AnyCode::Enhanced(e) => self.k.enhanced_detail(e).is_some(),
         }
     }
 }
@@ -179,7 +194,10 @@ fn basic_page(w: Words<'_>, b: BasicCode) -> CodePage {
         Some((name, meaning)) => (format!("x{}z {name}", b.category()), meaning.to_string()),
         None => (format!("x{}z {}", b.category(), l.t("no_category")), l.t("bad_category_meaning").to_string()),
     };
-    let known = w.basic_text(b).zip(w.k.basic(b)).map(|(text, info)| (text, info.rfc.clone(), info.enhanced.clone()));
+    let known = w
+        .basic_text(b)
+        .zip(w.k.basic(b))
+        .map(|(text, info)| (text.map(String::from), info.rfc.clone(), info.enhanced.clone()));
     let code = b.to_string();
     let unregistered = || {
         let args = [("code", code.as_str()), ("class", l.class_label(b.class())), ("meaning", class_meaning)];
@@ -204,7 +222,8 @@ fn enhanced_page(w: Words<'_>, e: EnhancedCode) -> CodePage {
     let known = w
         .enhanced_text(e)
         .zip(w.k.enhanced(e))
-        .map(|(text, info)| (text, info.rfc.clone(), info.basic.iter().map(u16::to_string).collect()));
+        .map(|(text, info)| (text.map(String::from), info.rfc.clone(), info.basic.iter().map(u16::to_string).collect()))
+        .or_else(|| detail_in_class(w, e, class_meaning));
     let code = e.to_string();
     let unregistered = || {
         let args = [("code", code.as_str()), ("meaning", class_meaning)];
@@ -218,6 +237,25 @@ fn enhanced_page(w: Words<'_>, e: EnhancedCode) -> CodePage {
     assemble(w, AnyCode::Enhanced(e), class_name, area, action, known, unregistered)
 }
 
+/// The texts for a registered detail on a class the registry does not
+/// define it for: its name is a fact, its meaning for other classes is
+/// not, so only the class is explained.
+fn detail_in_class(w: Words<'_>, e: EnhancedCode, class_meaning: &str) -> Option<([String; 4], String, Vec<String>)> {
+    let info = w.k.enhanced_detail(e)?;
+    let title = w.detail_title(e)?;
+    let (l, (_, _, action)) = (w.l, w.class(e.class()));
+    let detail = format!("X.{}.{}", e.subject(), e.detail());
+    let digit = e.class_digit().to_string();
+    let args = [("detail", detail.as_str()), ("title", title), ("digit", &digit), ("meaning", class_meaning)];
+    let texts = [
+        w.title(AnyCode::Enhanced(e)),
+        l.f("detail_in_class_description", &args),
+        l.t("detail_in_class_when").to_string(),
+        l.f("detail_in_class_fix", &[("action", action)]),
+    ];
+    Some((texts, info.rfc.clone(), Vec::new()))
+}
+
 /// A page from its parts: the registered texts (`[title, description,
 /// when, fix]`, source, pairs) when the code is known, else the class-only
 /// explanation `unregistered` gives (`[description, when, source]`).
@@ -227,14 +265,12 @@ fn assemble(
     class_name: String,
     (area, area_meaning): (String, String),
     action: &str,
-    known: Option<([&str; 4], String, Vec<String>)>,
+    known: Option<([String; 4], String, Vec<String>)>,
     unregistered: impl FnOnce() -> [String; 3],
 ) -> CodePage {
     let registered = known.is_some();
     let (title, description, when, fix, source, pairs) = match known {
-        Some(([title, description, when, fix], source, pairs)) => {
-            (title.to_string(), description.to_string(), when.to_string(), fix.to_string(), source, pairs)
-        }
+        Some(([title, description, when, fix], source, pairs)) => (title, description, when, fix, source, pairs),
         None => {
             let [description, when, source] = unregistered();
             (w.title(code), description, when, w.l.f("unregistered_fix", &[("action", action)]), source, Vec::new())
@@ -375,5 +411,29 @@ mod tests {
         }
         let p = page(w(), AnyCode::parse("571").unwrap());
         assert!(p.area.contains("no such category"));
+    }
+
+    #[test]
+    fn registered_details_on_other_classes_keep_their_name() {
+        // X.6.0 is registered for failures; Exchange answers `250 2.6.0`.
+        let p = page(w(), AnyCode::parse("2.6.0").unwrap());
+        assert!(p.registered);
+        assert_eq!(p.title, "Other or undefined media error (in a success reply)");
+        assert!(p.description.contains("X.6.0") && p.description.contains("class 2"), "{}", p.description);
+        assert!(p.fix.contains("Nothing"), "{}", p.fix);
+        assert_eq!(p.source, "RFC 3463 §3.7");
+        // The failure it is registered for reads as before.
+        assert_eq!(page(w(), AnyCode::parse("5.6.0").unwrap()).title, "Other or undefined media error");
+        for code in crate::i18n::LANGUAGES {
+            let words = Words::new(knowledge(), crate::i18n::lang(code).unwrap());
+            let p = page(words, AnyCode::parse("2.1.0").unwrap());
+            for text in [&p.title, &p.description, &p.when, &p.fix] {
+                assert!(
+                    !text.contains('{') && text.contains(if text == &p.when { "2.1.0" } else { "" }),
+                    "{code}: {text}"
+                );
+            }
+            assert!(p.description.contains("X.1.0"), "{code}: {}", p.description);
+        }
     }
 }
