@@ -3343,7 +3343,8 @@ impl Gen {
                 num(b, 30_000 + (st.size as u64) + 90_000 * (age > 60) as u64);
                 // Sendmail names the host it tried even when the connection
                 // failed; only a name it could not look up leaves no relay.
-                if !local && !(resp.form == Form::NoRelay && resp.text.starts_with("Host or")) {
+                let unresolved = resp.form == Form::NoRelay && resp.text.starts_with("Host or");
+                if !local && !unresolved {
                     s(b, ", relay=");
                     self.write_relay_name(b, rcpt.dom, relay);
                     s(b, ". [");
