@@ -10,8 +10,9 @@ use crate::time::LogTime;
 /// what parsing those bytes again would return.
 #[derive(Clone, Debug, Default)]
 pub struct StampCache {
-    /// A classic syslog stamp never reads past its 16th byte
-    /// (`Mmm dd hh:mm:ss `), so those bytes decide the time and its length.
+    /// A classic syslog stamp without a fraction never reads past its
+    /// 16th byte (`Mmm dd hh:mm:ss `), so those bytes decide the time and
+    /// its length; stamps with a fraction are longer and not kept.
     classic: Option<([u8; 16], Option<LogTime>, usize)>,
     /// `YYYY-MM-DD?hh:mm:ss` (RFC 3339 and Exim), before any fraction or zone.
     iso: Option<([u8; 19], Option<Option<LogTime>>)>,
@@ -56,7 +57,9 @@ impl StampCache {
             return Some((*time, *len));
         }
         let (time, len) = parse(line)?;
-        self.classic = Some((*key, time, len));
+        if len <= key.len() {
+            self.classic = Some((*key, time, len));
+        }
         Some((time, len))
     }
 
@@ -174,6 +177,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(c.classic(b"short", &mut parse).map(|x| x.1), Some(15));
         assert_eq!(calls, 3);
+        // A stamp longer than the key (a fraction) is parsed every time.
+        let long = |_: &[u8]| Some((LogTime::from_parts(2026, 11, 23, 0, 0, 0), 20));
+        assert_eq!(c.classic(b"Dec 05 06:00:09.123 x", long).map(|x| x.1), Some(20));
+        assert_eq!(c.classic(b"Dec 05 06:00:09.1 x", |_| None), None);
         let t = c.iso(b"2026-11-23 04:58:29", |_| Some(LogTime::from_parts(2026, 11, 23, 4, 58, 29)));
         assert_eq!(c.iso(b"2026-11-23 04:58:29", |_| None), t);
         assert_eq!(c.iso(b"2026-11-23 04:58:30", |_| None), None);

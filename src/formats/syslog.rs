@@ -133,8 +133,9 @@ fn clock(b: &[u8]) -> Option<(u8, u8, u8)> {
     Some((digits2(&b[0..2])?, digits2(&b[3..5])?, digits2(&b[6..8])?))
 }
 
-/// `Mmm dd hh:mm:ss ` / `Mmm  d hh:mm:ss ` / `Mmm d hh:mm:ss `: the time
-/// and the length of the stamp with its space. Reads at most 16 bytes.
+/// `Mmm dd hh:mm:ss ` / `Mmm  d hh:mm:ss ` / `Mmm d hh:mm:ss `, the
+/// seconds perhaps with a fraction: the time and the length of the stamp
+/// with its space. Without a fraction it reads at most 16 bytes.
 fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)> {
     let month = month_number(line.get(..3)?)?;
     if line.get(3) != Some(&b' ') {
@@ -155,7 +156,15 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
         return None;
     }
     let (h, m, s) = clock(line.get(i + 1..)?)?;
-    let end = i + 9;
+    let mut end = i + 9;
+    // `journalctl -o short-precise` adds microseconds: `Dec 05 06:00:09.123456`.
+    if line.get(end) == Some(&b'.') {
+        let frac = line[end + 1..].iter().take(10).take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=9).contains(&frac) {
+            return None;
+        }
+        end += 1 + frac;
+    }
     if line.get(end) != Some(&b' ') {
         return None;
     }
@@ -338,6 +347,10 @@ mod tests {
                 "Sep 7 07:14:19 mx postfix/anvil[9]: statistics",
                 ok("2026-09-07T07:14:19", "mx", "postfix/anvil", "statistics"),
             ),
+            ("Dec 05 06:00:09.123456 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Dec  5 06:00:09.5 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Dec 05 06:00:09. mx postfix/smtp[1]: x", None),
+            ("Dec 05 06:00:09.1234567890 mx postfix/smtp[1]: x", None),
             (
                 "2026-11-23T04:58:29.123456+00:00 mx postfix/submission/smtpd[1]: hi",
                 ok("2026-11-23T04:58:29", "mx", "postfix/submission/smtpd", "hi"),
