@@ -288,6 +288,35 @@ fn every_stamp_style_a_syslog_writes_is_read() {
 }
 
 #[test]
+fn busybox_and_bsd_severity_words_are_read_past() {
+    // Alpine's BusyBox syslogd writes `mail.info` between host and tag;
+    // FreeBSD's `syslogd -vv` writes `<mail.info>` before the host.
+    let log = "Dec  5 06:00:09 mx mail.info postfix/smtpd[1]: connect from a.example[192.0.2.7]\n\
+               Dec  5 06:00:09 mx mail.info postfix/smtp[2]: 4F1A2B3C: to=<a@example.com>, relay=mx.example.com[192.0.2.1]:25, \
+               delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown \
+               (in reply to RCPT TO command))\n\
+               Dec  5 06:00:09 mx mail.warning postfix/smtp[2]: 4F1A2B3D: to=<b@example.com>, relay=none, delay=1, \
+               delays=0/0/1/0, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.2]:25: Connection timed out)\n\
+               Dec  5 06:00:10 mx mail.info dovecot: imap-login: Login: user=<a>\n\
+               Dec  5 06:00:10 mx mail.info exim[3]: 2026-12-05 06:00:10 1tEX5b-000123-AB ** c@example.net R=dnslookup \
+               T=remote_smtp H=mx.example.net [192.0.2.3]: SMTP error from remote mail server after RCPT TO:<c@example.net>: \
+               550 5.1.1 No such user\n\
+               Dec  5 06:00:11 <mail.info> mx postfix/qmgr[4]: 4F1A2B3C: removed\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.log");
+    std::fs::write(&path, log).unwrap();
+    let r = json_report(&["--year", "2026", path.to_str().unwrap()]);
+    let l = &r["lines"];
+    assert_eq!(
+        (l["read"].as_u64(), l["recognized"].as_u64(), l["foreign"].as_u64()),
+        (Some(6), Some(5), Some(1)),
+        "{l}"
+    );
+    assert_eq!(r["mtas"]["postfix"], 4);
+    assert_eq!(code_counts(&r, "codes"), map(&[("550", 2)]));
+}
+
+#[test]
 fn a_memory_mapped_file_gives_the_report_read_gives() {
     // Large files not written for a while are scanned through a map; the
     // report must not depend on it, oversized lines and a last line

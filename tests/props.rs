@@ -90,6 +90,8 @@ const STAMP_HOSTS: &[&str] = &[
     // Exim's own stamp, and syslog templates that write one like it.
     "2026-11-22 08:01:02 mx1 ",
     "2026-11-22 08:01:02.5 mx1 ",
+    // FreeBSD's `syslogd -vv` before the host.
+    "Nov 22 08:01:02 <mail.info> mx1 ",
 ];
 const TAGS: &[&str] = &[
     "postfix/smtp[1501]: ",
@@ -107,6 +109,13 @@ const TAGS: &[&str] = &[
     "sm-mta[3]: ",
     ": ",
     "x",
+    // BusyBox's facility and severity between host and tag.
+    "mail.info postfix/smtp[1501]: ",
+    "mail.info postfix/qmgr[12]:",
+    "mail.info postfix ",
+    "daemon.err dovecot: ",
+    "<22> postfix/smtp[1]: ",
+    "mail.info ",
 ];
 
 fn prefixed_line() -> impl Strategy<Value = Vec<u8>> {

@@ -186,6 +186,14 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
     // parser finds: a remembered stamp is classic or has the `T` of RFC
     // 3339, so it is never Exim's own (`YYYY-MM-DD hh:mm:ss`).
     let (program, _) = syslog::tag(rest);
+    if program.is_empty() {
+        // BusyBox's `host mail.info postfix/smtp[1]: `.
+        let after = syslog::skip_severity(rest, true);
+        if after.len() < rest.len() && after.starts_with(b"postfix") {
+            let (program, message) = syslog::postfix_tag(after);
+            return (!program.is_empty()).then_some(Known::Postfix(time, message));
+        }
+    }
     (!program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))
 }
 

@@ -94,9 +94,76 @@ fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
 /// when there is no tag) and the message.
 #[inline]
 pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-    let (host, rest) = split_word(rest)?;
-    let (program, message) = tag(rest);
+    let (host, rest) = split_word(skip_severity(rest, false))?;
+    let (program, message) = tag(skip_severity(rest, true));
     Some((host, program, message))
+}
+
+/// `rest` after a leading facility and severity and its space: BusyBox's
+/// syslogd (Alpine's) writes `mail.info` (or `<22>` for a pair it has no
+/// names for) between host and tag; FreeBSD's `syslogd -vv` writes
+/// `<mail.info>` (`-v`: `<2.6>`) before the host. Any other `rest` comes
+/// back whole: a tag ends in `:` or `[`, so such a word is never one.
+/// Only `bare` allows the unbracketed form: before the host it could be
+/// a host's own name.
+#[inline]
+pub fn skip_severity(rest: &[u8], bare: bool) -> &[u8] {
+    let Some(end) = rest.iter().take(24).position(|&c| c == b' ') else {
+        return rest;
+    };
+    let word = &rest[..end];
+    let inner = word.strip_prefix(b"<").and_then(|w| w.strip_suffix(b">"));
+    let named = |w: &[u8]| {
+        w.iter().position(|&c| c == b'.').is_some_and(|dot| is_facility(&w[..dot]) && is_severity(&w[dot + 1..]))
+    };
+    let numbered = |w: &[u8]| {
+        let digits = |d: &[u8]| !d.is_empty() && d.len() <= 3 && d.iter().all(u8::is_ascii_digit);
+        digits(w) || w.iter().position(|&c| c == b'.').is_some_and(|dot| digits(&w[..dot]) && digits(&w[dot + 1..]))
+    };
+    let skip = match inner {
+        Some(w) => named(w) || numbered(w),
+        None => bare && named(word),
+    };
+    if skip { &rest[end + 1..] } else { rest }
+}
+
+/// The facility names of `<syslog.h>`.
+fn is_facility(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"auth"
+            | b"authpriv"
+            | b"cron"
+            | b"daemon"
+            | b"ftp"
+            | b"kern"
+            | b"lpr"
+            | b"mail"
+            | b"mark"
+            | b"news"
+            | b"security"
+            | b"syslog"
+            | b"user"
+            | b"uucp"
+    ) || matches!(w, [b'l', b'o', b'c', b'a', b'l', b'0'..=b'7'])
+}
+
+/// The severity names of `<syslog.h>`.
+fn is_severity(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"emerg"
+            | b"panic"
+            | b"alert"
+            | b"crit"
+            | b"err"
+            | b"error"
+            | b"warn"
+            | b"warning"
+            | b"notice"
+            | b"info"
+            | b"debug"
+    )
 }
 
 fn skip_priority(line: &[u8]) -> &[u8] {
@@ -350,6 +417,21 @@ mod tests {
             ("Dec 05 06:00:09.123456 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec  5 06:00:09.5 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec 05 06:00:09. mx postfix/smtp[1]: x", None),
+            ("Dec  5 06:00:09 mx mail.info postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Dec  5 06:00:09 mx local7.warning exim[1]: x", ok("2026-12-05T06:00:09", "mx", "exim", "x")),
+            ("Dec  5 06:00:09 mx <22> sm-mta[1]: x", ok("2026-12-05T06:00:09", "mx", "sm-mta", "x")),
+            ("Dec  5 06:00:09 <mail.err> mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Dec  5 06:00:09 <2.3> mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            // A host named like a pair stays the host; unknown names stay text.
+            (
+                "Dec  5 06:00:09 mail.info postfix/smtp[1]: x",
+                ok("2026-12-05T06:00:09", "mail.info", "postfix/smtp", "x"),
+            ),
+            (
+                "Dec  5 06:00:09 mx mail.loud postfix/smtp[1]: x",
+                ok("2026-12-05T06:00:09", "mx", "", "mail.loud postfix/smtp[1]: x"),
+            ),
+            ("Dec  5 06:00:09 mx mail.info: x", ok("2026-12-05T06:00:09", "mx", "mail.info", "x")),
             ("Dec 05 06:00:09.1234567890 mx postfix/smtp[1]: x", None),
             (
                 "2026-11-23T04:58:29.123456+00:00 mx postfix/submission/smtpd[1]: hi",
