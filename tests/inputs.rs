@@ -262,8 +262,8 @@ fn csv_dir_has_reasons_and_providers() {
 #[test]
 fn every_stamp_style_a_syslog_writes_is_read() {
     // The same delivery as journald short-iso, a space-separated ISO
-    // template, RFC 5424, the classic form and journald short-precise:
-    // all Postfix, all timed.
+    // template, RFC 5424, the classic form and journald's short-precise,
+    // short-full and short-unix: all Postfix, all timed.
     let delivery = "postfix/smtp[7]: 4F1A2B3C: to=<a@example.com>, relay=mx.example.com[192.0.2.1]:25, \
                     delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] \
                     said: 550 5.1.1 User unknown (in reply to RCPT TO command))";
@@ -273,18 +273,23 @@ fn every_stamp_style_a_syslog_writes_is_read() {
          2026-11-23 04:58:30 mx {delivery}\n\
          <22>1 2026-11-23T04:58:31.000Z mx {rfc5424}\n\
          Nov 23 04:58:32 mx {delivery}\n\
-         Nov 23 04:58:33.123456 mx {delivery}\n"
+         Nov 23 04:58:33.123456 mx {delivery}\n\
+         Mon 2026-11-23 04:58:34 UTC mx {delivery}\n\
+         1795409915.000001 mx {delivery}\n"
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mail.log");
     std::fs::write(&path, log).unwrap();
-    let r = json_report(&["--year", "2026", path.to_str().unwrap()]);
-    assert_eq!(r["lines"]["recognized"], 5, "{}", r["lines"]);
-    assert_eq!(r["mtas"]["postfix"], 5);
-    assert_eq!(code_counts(&r, "codes"), map(&[("550", 5)]));
+    let out =
+        smtpstat().env("TZ", "UTC").args(["-f", "json", "--year", "2026", path.to_str().unwrap()]).output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["lines"]["recognized"], 7, "{}", r["lines"]);
+    assert_eq!(r["mtas"]["postfix"], 7);
+    assert_eq!(code_counts(&r, "codes"), map(&[("550", 7)]));
     let hours: u64 = r["hourly"].as_array().unwrap().iter().map(|h| h["permanent"].as_u64().unwrap()).sum();
-    assert_eq!(hours, 5, "every line keeps its time: {}", r["hourly"]);
-    assert_eq!(r["period"]["last"], "2026-11-23T04:58:33");
+    assert_eq!(hours, 7, "every line keeps its time: {}", r["hourly"]);
+    assert_eq!(r["period"]["first"], "2026-11-23T04:58:29");
+    assert_eq!(r["period"]["last"], "2026-11-23T04:58:35");
 }
 
 #[test]

@@ -92,6 +92,10 @@ const STAMP_HOSTS: &[&str] = &[
     "2026-11-22 08:01:02.5 mx1 ",
     // FreeBSD's `syslogd -vv` before the host.
     "Nov 22 08:01:02 <mail.info> mx1 ",
+    // journald's short-full and short-unix.
+    "Sun 2026-11-22 08:01:02 UTC mx1 ",
+    "Sun 2026-11-22 08:01:02 CET mx1 ",
+    "1795334462.123456 mx1 ",
 ];
 const TAGS: &[&str] = &[
     "postfix/smtp[1501]: ",

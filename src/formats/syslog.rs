@@ -3,8 +3,9 @@
 //! with a space) and the RFC 3339 form rsyslog writes by default
 //! `2026-11-23T04:58:29.123456+00:00 host prog[pid]: ` (also with a
 //! `+0000` zone, as `journalctl -o short-iso` writes), and RFC 5424
-//! (`<PRI>1 stamp host app procid msgid [sd] message`). A leading `<PRI>`
-//! is skipped. The wall clock is returned as written, with the offset the
+//! (`<PRI>1 stamp host app procid msgid [sd] message`), and journald's
+//! `short-full` (`Sat 2026-12-05 06:00:09 UTC `) and `short-unix`
+//! (`1764914409.123456 `). A leading `<PRI>` is skipped. The wall clock is returned as written, with the offset the
 //! stamp states; the caller moves it to the reader's clock.
 
 use super::bytes::{position_in_24, position_in_set};
@@ -35,11 +36,14 @@ pub fn parse_cached<'a>(line: &'a [u8], years: &YearResolver, stamps: &mut Stamp
     let line = skip_priority(line);
     let (time, offset, rest) = match line.first()? {
         b'1'..=b'9' if line.get(1) == Some(&b' ') => return rfc5424(&line[2..], stamps),
-        b'0'..=b'9' => rfc3339(line, stamps)?,
-        _ => {
-            let (time, len) = stamps.classic(line, |l| classic(l, years))?;
-            (time, None, &line[len..])
-        }
+        b'0'..=b'9' => match rfc3339(line, stamps) {
+            Some(found) => found,
+            None => unix(line)?,
+        },
+        _ => match stamps.classic(line, |l| classic(l, years)) {
+            Some((time, len)) => (time, None, &line[len..]),
+            None => full(line)?,
+        },
     };
     let (host, program, message) = host_and_tag(rest)?;
     Some(Prefix { time, offset, host, program, message })
@@ -284,6 +288,59 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
     Some((time, Some(offset), &line[i + 1..]))
 }
 
+/// `journalctl -o short-full`: `Sat 2026-12-05 06:00:09 CET `. A zone
+/// named `UTC`/`GMT` or written `+hh[mm]` gives the offset; a local
+/// abbreviation (`CET`, `EST`) does not, so the clock is taken as the
+/// reader's own, which is where journalctl prints it.
+fn full(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
+    const DAYS: [&[u8; 4]; 7] = [b"Mon ", b"Tue ", b"Wed ", b"Thu ", b"Fri ", b"Sat ", b"Sun "];
+    let day: &[u8; 4] = line.first_chunk::<4>()?;
+    if !DAYS.contains(&day) {
+        return None;
+    }
+    let stamp = line.get(4..)?.first_chunk::<19>()?;
+    if stamp[10] != b' ' || line.get(23) != Some(&b' ') {
+        return None;
+    }
+    let time = date_time(stamp)?;
+    let rest = &line[24..];
+    let end = rest.iter().take(8).position(|&c| c == b' ').filter(|&e| e > 0)?;
+    let offset = match &rest[..end] {
+        b"UTC" | b"GMT" => Some(0),
+        [sign @ (b'+' | b'-'), a, b, tail @ ..] => {
+            let minutes = match tail {
+                [] => 0,
+                [c, d] => digits2(&[*c, *d])?,
+                _ => return None,
+            };
+            let hours = digits2(&[*a, *b])?;
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let secs = i32::from(hours) * 3600 + i32::from(minutes) * 60;
+            Some(if *sign == b'-' { -secs } else { secs })
+        }
+        zone if zone.iter().all(u8::is_ascii_alphabetic) => None,
+        _ => return None,
+    };
+    Some((time, offset, &rest[end + 1..]))
+}
+
+/// `journalctl -o short-unix`: `1764914409.123456 `, seconds since the
+/// epoch in UTC.
+fn unix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
+    let secs = line.iter().take(12).take_while(|c| c.is_ascii_digit()).count();
+    if !(9..=11).contains(&secs) || line.get(secs) != Some(&b'.') {
+        return None;
+    }
+    let frac = line[secs + 1..].iter().take(10).take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=9).contains(&frac) || line.get(secs + 1 + frac) != Some(&b' ') {
+        return None;
+    }
+    let value = line[..secs].iter().fold(0i64, |acc, &c| acc * 10 + i64::from(c - b'0'));
+    Some((Some(LogTime(value)), Some(0), &line[secs + frac + 2..]))
+}
+
 /// `YYYY-MM-DD?hh:mm:ss` with any separator between date and clock:
 /// `None` when the digits are not there, `Some(None)` for an impossible date.
 pub fn date_time(b: &[u8; 19]) -> Option<Option<LogTime>> {
@@ -400,6 +457,18 @@ mod tests {
     }
 
     #[test]
+    fn journal_stamps_state_their_offset() {
+        let years = YearResolver::fixed(2026);
+        let offset = |line: &str| parse(line.as_bytes(), &years).map(|p| p.offset);
+        assert_eq!(offset("Sat 2026-12-05 06:00:09 UTC mx postfix/smtp[1]: x"), Some(Some(0)));
+        assert_eq!(offset("Sat 2026-12-05 06:00:09 GMT mx postfix/smtp[1]: x"), Some(Some(0)));
+        assert_eq!(offset("Sat 2026-12-05 06:00:09 CET mx postfix/smtp[1]: x"), Some(None));
+        assert_eq!(offset("Sat 2026-12-05 06:00:09 +0330 mx postfix/smtp[1]: x"), Some(Some(12_600)));
+        assert_eq!(offset("Sat 2026-12-05 06:00:09 -05 mx postfix/smtp[1]: x"), Some(Some(-18_000)));
+        assert_eq!(offset("1764914409.123456 mx postfix/smtp[1]: x"), Some(Some(0)));
+    }
+
+    #[test]
     fn prefixes() {
         let table = [
             (
@@ -417,6 +486,17 @@ mod tests {
             ("Dec 05 06:00:09.123456 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec  5 06:00:09.5 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec 05 06:00:09. mx postfix/smtp[1]: x", None),
+            ("Sat 2026-12-05 06:00:09 UTC mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Sat 2026-12-05 06:00:09 CET mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Sat 2026-12-05 06:00:09 +0330 mx exim[1]: x", ok("2026-12-05T06:00:09", "mx", "exim", "x")),
+            ("Sat 2026-12-05 06:00:09 +03 mx exim[1]: x", ok("2026-12-05T06:00:09", "mx", "exim", "x")),
+            ("Sat 2026-12-05 06:00:09 +3 mx exim[1]: x", None),
+            ("Sat 2026-12-05T06:00:09 UTC mx exim[1]: x", None),
+            ("Sun 2026-12-05 06:00:09 UTC", None),
+            ("1764914409.123456 mx postfix/smtp[1]: x", ok("2025-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("1764914409 mx postfix/smtp[1]: x", None),
+            ("1764914409. mx postfix/smtp[1]: x", None),
+            ("12345.5 mx postfix/smtp[1]: x", None),
             ("Dec  5 06:00:09 mx mail.info postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec  5 06:00:09 mx local7.warning exim[1]: x", ok("2026-12-05T06:00:09", "mx", "exim", "x")),
             ("Dec  5 06:00:09 mx <22> sm-mta[1]: x", ok("2026-12-05T06:00:09", "mx", "sm-mta", "x")),
