@@ -293,9 +293,10 @@ fn every_stamp_style_a_syslog_writes_is_read() {
 }
 
 #[test]
-fn busybox_and_bsd_severity_words_are_read_past() {
+fn facility_and_severity_words_are_read_past() {
     // Alpine's BusyBox syslogd writes `mail.info` between host and tag;
-    // FreeBSD's `syslogd -vv` writes `<mail.info>` before the host.
+    // FreeBSD's `syslogd -vv` writes `<mail.info>` before the host;
+    // Solaris's syslog `[ID n mail.info]` after the tag.
     let log = "Dec  5 06:00:09 mx mail.info postfix/smtpd[1]: connect from a.example[192.0.2.7]\n\
                Dec  5 06:00:09 mx mail.info postfix/smtp[2]: 4F1A2B3C: to=<a@example.com>, relay=mx.example.com[192.0.2.1]:25, \
                delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown \
@@ -306,7 +307,11 @@ fn busybox_and_bsd_severity_words_are_read_past() {
                Dec  5 06:00:10 mx mail.info exim[3]: 2026-12-05 06:00:10 1tEX5b-000123-AB ** c@example.net R=dnslookup \
                T=remote_smtp H=mx.example.net [192.0.2.3]: SMTP error from remote mail server after RCPT TO:<c@example.net>: \
                550 5.1.1 No such user\n\
-               Dec  5 06:00:11 <mail.info> mx postfix/qmgr[4]: 4F1A2B3C: removed\n";
+               Dec  5 06:00:11 <mail.info> mx postfix/qmgr[4]: 4F1A2B3C: removed\n\
+               Dec  5 06:00:12 mx sendmail[5]: [ID 801593 mail.notice] 4B5C6D7E: ruleset=check_rcpt, arg1=<x@example.org>, \
+               relay=z.example [192.0.2.5], reject=550 5.7.1 <x@example.org>... Relaying denied\n\
+               Dec  5 06:00:12 mx postfix/smtpd[6]: [ID 197553 mail.info] NOQUEUE: reject: RCPT from z.example[192.0.2.5]: \
+               554 5.7.1 <y@example.org>: Relay access denied; from=<a@example.com> to=<y@example.org> proto=ESMTP helo=<z>\n";
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mail.log");
     std::fs::write(&path, log).unwrap();
@@ -314,11 +319,12 @@ fn busybox_and_bsd_severity_words_are_read_past() {
     let l = &r["lines"];
     assert_eq!(
         (l["read"].as_u64(), l["recognized"].as_u64(), l["foreign"].as_u64()),
-        (Some(6), Some(5), Some(1)),
+        (Some(8), Some(7), Some(1)),
         "{l}"
     );
-    assert_eq!(r["mtas"]["postfix"], 4);
-    assert_eq!(code_counts(&r, "codes"), map(&[("550", 2)]));
+    assert_eq!((r["mtas"]["postfix"].as_u64(), r["mtas"]["sendmail"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(code_counts(&r, "codes"), map(&[("550", 3), ("554", 1)]));
+    assert_eq!(r["statuses"]["rejected"], 2);
 }
 
 #[test]

@@ -120,6 +120,10 @@ const TAGS: &[&str] = &[
     "daemon.err dovecot: ",
     "<22> postfix/smtp[1]: ",
     "mail.info ",
+    // Solaris's message id after the tag.
+    "postfix/smtpd[1]: [ID 197553 mail.info] ",
+    "postfix/smtpd[1]: [ID 197553 mail.info]",
+    "sendmail[1]: [ID 801593 mail.info] ",
 ];
 
 fn prefixed_line() -> impl Strategy<Value = Vec<u8>> {

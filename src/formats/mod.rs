@@ -180,7 +180,7 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
     // tag names starts with it.
     if rest.starts_with(b"postfix") {
         let (program, message) = syslog::postfix_tag(rest);
-        return (!program.is_empty()).then_some(Known::Postfix(time, message));
+        return (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)));
     }
     // A program that is no MTA makes the line another program's, as the
     // parser finds: a remembered stamp is classic or has the `T` of RFC
@@ -191,7 +191,7 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
         let after = syslog::skip_severity(rest, true);
         if after.len() < rest.len() && after.starts_with(b"postfix") {
             let (program, message) = syslog::postfix_tag(after);
-            return (!program.is_empty()).then_some(Known::Postfix(time, message));
+            return (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)));
         }
     }
     (!program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))

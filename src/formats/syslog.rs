@@ -100,7 +100,32 @@ fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
 pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let (host, rest) = split_word(skip_severity(rest, false))?;
     let (program, message) = tag(skip_severity(rest, true));
-    Some((host, program, message))
+    Some((host, program, skip_message_id(message)))
+}
+
+/// `message` after the `[ID 197553 mail.info] ` Solaris's and illumos's
+/// syslog puts in front of every message; any other `message` whole.
+#[inline]
+pub fn skip_message_id(message: &[u8]) -> &[u8] {
+    if message.first() == Some(&b'[') { after_message_id(message) } else { message }
+}
+
+/// [`skip_message_id`] for a message that starts with `[`: rare, kept out
+/// of the line loop.
+#[cold]
+#[inline(never)]
+fn after_message_id(message: &[u8]) -> &[u8] {
+    let Some(rest) = message.strip_prefix(b"[ID ") else {
+        return message;
+    };
+    let digits = rest.iter().take(12).take_while(|c| c.is_ascii_digit()).count();
+    let Some(pair) = rest.get(digits + 1..).filter(|_| digits > 0 && rest[digits] == b' ') else {
+        return message;
+    };
+    match pair.iter().take(24).position(|&c| c == b']') {
+        Some(end) if pair.get(end + 1) == Some(&b' ') && is_named_pair(&pair[..end]) => &pair[end + 2..],
+        _ => message,
+    }
 }
 
 /// `rest` after a leading facility and severity and its space: BusyBox's
@@ -117,18 +142,20 @@ pub fn skip_severity(rest: &[u8], bare: bool) -> &[u8] {
     };
     let word = &rest[..end];
     let inner = word.strip_prefix(b"<").and_then(|w| w.strip_suffix(b">"));
-    let named = |w: &[u8]| {
-        w.iter().position(|&c| c == b'.').is_some_and(|dot| is_facility(&w[..dot]) && is_severity(&w[dot + 1..]))
-    };
     let numbered = |w: &[u8]| {
         let digits = |d: &[u8]| !d.is_empty() && d.len() <= 3 && d.iter().all(u8::is_ascii_digit);
         digits(w) || w.iter().position(|&c| c == b'.').is_some_and(|dot| digits(&w[..dot]) && digits(&w[dot + 1..]))
     };
     let skip = match inner {
-        Some(w) => named(w) || numbered(w),
-        None => bare && named(word),
+        Some(w) => is_named_pair(w) || numbered(w),
+        None => bare && is_named_pair(word),
     };
     if skip { &rest[end + 1..] } else { rest }
+}
+
+/// `mail.info`: a facility and a severity by name.
+fn is_named_pair(w: &[u8]) -> bool {
+    w.iter().position(|&c| c == b'.').is_some_and(|dot| is_facility(&w[..dot]) && is_severity(&w[dot + 1..]))
 }
 
 /// The facility names of `<syslog.h>`.
@@ -502,6 +529,22 @@ mod tests {
             ("Dec  5 06:00:09 mx <22> sm-mta[1]: x", ok("2026-12-05T06:00:09", "mx", "sm-mta", "x")),
             ("Dec  5 06:00:09 <mail.err> mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec  5 06:00:09 <2.3> mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            (
+                "Dec  5 06:00:09 mx sendmail[1]: [ID 801593 mail.info] 4B5C6D: from=<a@b>",
+                ok("2026-12-05T06:00:09", "mx", "sendmail", "4B5C6D: from=<a@b>"),
+            ),
+            (
+                "Dec  5 06:00:09 mx sendmail[1]: [ID 801593 mail.info]x",
+                ok("2026-12-05T06:00:09", "mx", "sendmail", "[ID 801593 mail.info]x"),
+            ),
+            (
+                "Dec  5 06:00:09 mx sendmail[1]: [ID mail.info] x",
+                ok("2026-12-05T06:00:09", "mx", "sendmail", "[ID mail.info] x"),
+            ),
+            (
+                "Dec  5 06:00:09 mx sendmail[1]: [ID 8 mail.loud] x",
+                ok("2026-12-05T06:00:09", "mx", "sendmail", "[ID 8 mail.loud] x"),
+            ),
             // A host named like a pair stays the host; unknown names stay text.
             (
                 "Dec  5 06:00:09 mail.info postfix/smtp[1]: x",
