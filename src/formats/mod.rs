@@ -188,7 +188,7 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
     let (program, _) = syslog::tag(rest);
     if program.is_empty() {
         // BusyBox's `host mail.info postfix/smtp[1]: `.
-        let after = syslog::skip_severity(rest, true);
+        let after = syslog::skip_severity(rest, false);
         if after.len() < rest.len() && after.starts_with(b"postfix") {
             let (program, message) = syslog::postfix_tag(after);
             return (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)));

@@ -113,6 +113,10 @@ impl StampCache {
     /// `rest` after its first word (the host) and the space after it.
     #[inline]
     fn split_host<'a>(&mut self, rest: &'a [u8]) -> Option<&'a [u8]> {
+        // FreeBSD's `<mail.info>` before the host is the parser's to read.
+        if rest.first() == Some(&b'<') {
+            return None;
+        }
         let n = self.host_len;
         if n > 0 && rest.get(n) == Some(&b' ') && same_start(rest, &self.host, n) {
             return Some(&rest[n + 1..]);

@@ -98,8 +98,8 @@ fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
 /// when there is no tag) and the message.
 #[inline]
 pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
-    let (host, rest) = split_word(skip_severity(rest, false))?;
-    let (program, message) = tag(skip_severity(rest, true));
+    let (host, rest) = split_word(skip_severity(rest, true))?;
+    let (program, message) = tag(skip_severity(rest, false));
     Some((host, program, skip_message_id(message)))
 }
 
@@ -133,22 +133,21 @@ fn after_message_id(message: &[u8]) -> &[u8] {
 /// names for) between host and tag; FreeBSD's `syslogd -vv` writes
 /// `<mail.info>` (`-v`: `<2.6>`) before the host. Any other `rest` comes
 /// back whole: a tag ends in `:` or `[`, so such a word is never one.
-/// Only `bare` allows the unbracketed form: before the host it could be
-/// a host's own name.
+/// `before_host` takes only FreeBSD's forms: a bare `mail.info` there
+/// could be a host's own name, and `<22>` is no form written there.
 #[inline]
-pub fn skip_severity(rest: &[u8], bare: bool) -> &[u8] {
+pub fn skip_severity(rest: &[u8], before_host: bool) -> &[u8] {
     let Some(end) = rest.iter().take(24).position(|&c| c == b' ') else {
         return rest;
     };
     let word = &rest[..end];
     let inner = word.strip_prefix(b"<").and_then(|w| w.strip_suffix(b">"));
-    let numbered = |w: &[u8]| {
-        let digits = |d: &[u8]| !d.is_empty() && d.len() <= 3 && d.iter().all(u8::is_ascii_digit);
-        digits(w) || w.iter().position(|&c| c == b'.').is_some_and(|dot| digits(&w[..dot]) && digits(&w[dot + 1..]))
-    };
+    let digits = |d: &[u8]| !d.is_empty() && d.len() <= 3 && d.iter().all(u8::is_ascii_digit);
+    let dotted =
+        |w: &[u8]| w.iter().position(|&c| c == b'.').is_some_and(|dot| digits(&w[..dot]) && digits(&w[dot + 1..]));
     let skip = match inner {
-        Some(w) => is_named_pair(w) || numbered(w),
-        None => bare && is_named_pair(word),
+        Some(w) => is_named_pair(w) || dotted(w) || (!before_host && digits(w)),
+        None => !before_host && is_named_pair(word),
     };
     if skip { &rest[end + 1..] } else { rest }
 }
