@@ -187,6 +187,18 @@ impl Rules {
         Some((i as u16, list.unwrap_or_default()))
     }
 
+    /// For a failure filed under its enhanced code alone (no reply was
+    /// logged, e.g. Sendmail's `dsn=5.6.0, stat=Data format error`) whose
+    /// text no rule knows: the reason the rules give that code on its own,
+    /// which is its RFC 3463 meaning.
+    fn code_reason(&self, key: CodeKey, can_match: &mut Vec<bool>) -> Option<u16> {
+        let CodeKey::Enhanced(code) = key else {
+            return None;
+        };
+        let text = code.to_string();
+        self.reason_among(text.as_bytes(), can_match).map(|(rule, _)| rule)
+    }
+
     /// The first provider recognised in the reply text or the remote host.
     pub fn provider(&self, text: &[u8], remote: &[u8]) -> Option<u16> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
@@ -319,7 +331,10 @@ impl Rules {
         n: u64,
         can_match: &mut Vec<bool>,
     ) {
-        let (rule, list) = self.reason_among(text, can_match).unwrap_or((UNCLASSIFIED, &[]));
+        let (rule, list) = self
+            .reason_among(text, can_match)
+            .or_else(|| self.code_reason(key, can_match).map(|rule| (rule, &[][..])))
+            .unwrap_or((UNCLASSIFIED, &[]));
         *c.reasons.entry((rule, key)).or_default() += n;
         if !list.is_empty() {
             let name: Box<[u8]> = list.to_ascii_lowercase().into();
@@ -585,6 +600,28 @@ regex = '''(unclosed'''
             assert_eq!(BUILTIN.classify(&summary, 1), classify_each_reply(log, &ctx), "{name}");
         }
         assert!(classify_each_reply(&logs[0].1, &ctx).providers.len() > 3, "the generated log names providers");
+    }
+
+    #[test]
+    fn a_codeless_failure_the_text_rules_miss_takes_its_enhanced_codes_reason() {
+        let log = b"Dec  5 06:00:01 mx sm-mta[1]: 4B5C6D01: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
+                    relay=mx.example.com. [192.0.2.1], dsn=5.6.0, stat=Data format error\n\
+                    Dec  5 06:00:02 mx sm-mta[1]: 4B5C6D02: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
+                    relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: local mailer exited with EX_TEMPFAIL\n\
+                    Dec  5 06:00:03 mx sm-mta[1]: 4B5C6D03: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
+                    relay=mx.example.com. [192.0.2.1], dsn=5.7.1, stat=User unknown\n";
+        let summary = crate::pipeline::scan_sequential(log, &crate::formats::ParseContext::default());
+        let c = BUILTIN.classify(&summary, 1);
+        let id = |code: &str| {
+            let key = CodeKey::Enhanced(EnhancedCode::parse(code.as_bytes()).unwrap());
+            let rule = c.reasons.keys().find(|(_, k)| *k == key).map(|(rule, _)| *rule);
+            rule.map(|r| BUILTIN.reasons.get(usize::from(r)).map_or("unclassified", |x| x.id.as_str()))
+        };
+        // The code's own reason when the text says nothing a rule knows; the
+        // text's when it does, even against the code.
+        assert_eq!(id("5.6.0"), Some("message-format"));
+        assert_eq!(id("4.0.0"), Some("unclassified"));
+        assert_eq!(id("5.7.1"), Some("unknown-user"));
     }
 
     #[test]
