@@ -45,7 +45,7 @@ pub fn parse_cached<'a>(line: &'a [u8], years: &YearResolver, stamps: &mut Stamp
             None => full(line)?,
         },
     };
-    let (host, program, message) = host_and_tag(rest)?;
+    let (host, program, message) = host_and_tag_of_syslog(rest)?;
     Some(Prefix { time, offset, host, program, message })
 }
 
@@ -94,13 +94,26 @@ fn skip_structured_data(b: &[u8]) -> Option<&[u8]> {
     })
 }
 
-/// `host prog[pid]: message` after a stamp: the host, the program (empty
-/// when there is no tag) and the message.
+/// `host prog[pid]: message` after a syslog stamp: the host, the program
+/// (empty when there is no tag) and the message, past any facility words
+/// a syslog daemon puts around them.
 #[inline]
-pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+fn host_and_tag_of_syslog(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let (host, rest) = split_word(skip_severity(rest, true))?;
     let (program, message) = tag(skip_severity(rest, false));
     Some((host, program, skip_message_id(message)))
+}
+
+/// `host prog[pid]: message` as syslog templates write it after an
+/// Exim-like `YYYY-MM-DD hh:mm:ss` stamp: the host, the program (empty
+/// when there is no tag) and the message. No daemon that writes such a
+/// stamp adds facility words, and Exim's own lines come this way, so they
+/// are not looked for.
+#[inline]
+pub fn host_and_tag(rest: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let (host, rest) = split_word(rest)?;
+    let (program, message) = tag(rest);
+    Some((host, program, message))
 }
 
 /// `message` after the `[ID 197553 mail.info] ` Solaris's and illumos's
@@ -137,6 +150,13 @@ fn after_message_id(message: &[u8]) -> &[u8] {
 /// could be a host's own name, and `<22>` is no form written there.
 #[inline]
 pub fn skip_severity(rest: &[u8], before_host: bool) -> &[u8] {
+    // Every form starts with `<` or a facility's lower-case letter; most
+    // words (hosts, tags, Exim's message ids) are ruled out by that byte.
+    match rest.first() {
+        Some(b'<') => {}
+        Some(b'a'..=b'z') if !before_host => {}
+        _ => return rest,
+    }
     let Some(end) = rest.iter().take(24).position(|&c| c == b' ') else {
         return rest;
     };
