@@ -20,8 +20,9 @@ use shape::shape_hash;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// Failures by (shape hash, code).
-pub type Shapes = Map<(u64, CodeKey), FailureShape>;
+/// Failures by (shape hash, code); `None` for failures the log gives no
+/// code for (Exim's `rejected RCPT …: relay not permitted`, its deferrals).
+pub type Shapes = Map<(u64, Option<CodeKey>), FailureShape>;
 
 /// A host or domain name as a map key. Most names fit inline, so a lookup
 /// compares bytes in the table itself instead of chasing a pointer per probe.
@@ -244,7 +245,7 @@ pub struct Summary {
     /// for the reason and provider rules to classify once per shape.
     pub failures: Shapes,
     /// Failures past `DISTINCT_SHAPES`, by code.
-    pub failures_overflow: Map<CodeKey, u64>,
+    pub failures_overflow: Map<Option<CodeKey>, u64>,
     /// Events left out of a table because it reached its cap.
     pub overflow: u64,
     /// Leaves out the recipient domains of codes that are not failures
@@ -325,7 +326,7 @@ impl Summary {
 
     /// Keeps a failure under its shape, for classification at report time;
     /// `text_hash` is the `SAMPLE_HASH` of its text.
-    fn record_failure(&mut self, ev: &Event<'_>, key: CodeKey, text_hash: u64) {
+    fn record_failure(&mut self, ev: &Event<'_>, key: Option<CodeKey>, text_hash: u64) {
         let shape = (shape_hash(ev.text, ev.remote), key);
         if self.failures.len() >= DISTINCT_SHAPES && !self.failures.contains_key(&shape) {
             *self.failures_overflow.entry(key).or_default() += 1;
@@ -354,6 +355,10 @@ impl Summary {
             self.statuses[s.index()] += 1;
         }
         let Some(key) = CodeKey::of(ev) else {
+            // Without a code, a failure still has a reason to find.
+            if ev.status.is_some_and(Status::failed) {
+                self.record_failure(ev, None, SAMPLE_HASH.hash_one(ev.text));
+            }
             return;
         };
         self.lines.with_code += 1;
@@ -377,7 +382,7 @@ impl Summary {
         // code's.
         let text_hash = failing.then(|| SAMPLE_HASH.hash_one(ev.text));
         if let Some(h) = text_hash {
-            self.record_failure(ev, key, h);
+            self.record_failure(ev, Some(key), h);
         }
         let Some(d) = self.add_tally(tally, 1) else {
             return;

@@ -64,6 +64,20 @@ impl Status {
     /// The statuses every report lists, in this order.
     pub const MAIN: [Status; 5] = [Status::Sent, Status::Deferred, Status::Bounced, Status::Expired, Status::Rejected];
 
+    /// Whether the mail (or the command) did not get through: a failure
+    /// whether or not the line gives a code.
+    pub fn failed(self) -> bool {
+        matches!(
+            self,
+            Status::Deferred
+                | Status::Bounced
+                | Status::Expired
+                | Status::Rejected
+                | Status::Undeliverable
+                | Status::SoftBounce
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Sent => "sent",

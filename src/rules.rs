@@ -191,8 +191,8 @@ impl Rules {
     /// logged, e.g. Sendmail's `dsn=5.6.0, stat=Data format error`) whose
     /// text no rule knows: the reason the rules give that code on its own,
     /// which is its RFC 3463 meaning.
-    fn code_reason(&self, key: CodeKey, can_match: &mut Vec<bool>) -> Option<u16> {
-        let CodeKey::Enhanced(code) = key else {
+    fn code_reason(&self, key: Option<CodeKey>, can_match: &mut Vec<bool>) -> Option<u16> {
+        let Some(CodeKey::Enhanced(code)) = key else {
             return None;
         };
         let text = code.to_string();
@@ -277,8 +277,9 @@ pub fn prefilter_keeps_match(pattern: &str, text: &[u8]) -> Option<bool> {
 /// Failures sorted by reason and provider.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Classified {
-    /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule matched.
-    pub reasons: Map<(u16, CodeKey), u64>,
+    /// Failures per (reason rule, code); `UNCLASSIFIED` when no rule
+    /// matched, `None` for failures logged without a code.
+    pub reasons: Map<(u16, Option<CodeKey>), u64>,
     /// Block lists the reason rules captured, per rule, lower-cased.
     pub reason_lists: Map<u16, Map<Box<[u8]>, u64>>,
     /// Failures per (provider, code) for replies a provider rule recognised.
@@ -327,7 +328,7 @@ impl Rules {
         &self,
         c: &mut Classified,
         (text, remote): (&[u8], &[u8]),
-        key: CodeKey,
+        key: Option<CodeKey>,
         n: u64,
         can_match: &mut Vec<bool>,
     ) {
@@ -340,7 +341,10 @@ impl Rules {
             let name: Box<[u8]> = list.to_ascii_lowercase().into();
             *c.reason_lists.entry(rule).or_default().entry(name).or_default() += n;
         }
-        if let Some(p) = self.provider(text, remote) {
+        // A provider's entries explain codes: a failure without one has none.
+        if let Some(key) = key
+            && let Some(p) = self.provider(text, remote)
+        {
             *c.providers.entry((p, key)).or_default() += n;
         }
     }
@@ -354,7 +358,7 @@ const SHAPES_PER_BLOCK: usize = 256;
 impl Classified {
     /// The results of [`Rules::classify_share`] on all threads together,
     /// with the failures past the shape table's cap as unclassified.
-    pub fn gather(parts: Vec<Classified>, overflow: &Map<CodeKey, u64>) -> Classified {
+    pub fn gather(parts: Vec<Classified>, overflow: &Map<Option<CodeKey>, u64>) -> Classified {
         let mut c = parts.into_iter().reduce(Classified::merge).unwrap_or_default();
         for (key, n) in overflow {
             *c.reasons.entry((UNCLASSIFIED, *key)).or_default() += n;
@@ -559,7 +563,12 @@ regex = '''(unclosed'''
             let Some(ev) = crate::formats::parse_line(line, ctx).event.filter(|e| !e.inferred) else {
                 continue;
             };
-            if let Some(key) = CodeKey::of(&ev).filter(|k| k.class().failed()) {
+            let key = CodeKey::of(&ev);
+            let failed = match key {
+                Some(k) => k.class().failed(),
+                None => ev.status.is_some_and(crate::event::Status::failed),
+            };
+            if failed {
                 BUILTIN.count(&mut c, (ev.text, ev.remote), key, 1, &mut can_match);
             }
         }
@@ -614,7 +623,7 @@ regex = '''(unclosed'''
         let c = BUILTIN.classify(&summary, 1);
         let id = |code: &str| {
             let key = CodeKey::Enhanced(EnhancedCode::parse(code.as_bytes()).unwrap());
-            let rule = c.reasons.keys().find(|(_, k)| *k == key).map(|(rule, _)| *rule);
+            let rule = c.reasons.keys().find(|(_, k)| *k == Some(key)).map(|(rule, _)| *rule);
             rule.map(|r| BUILTIN.reasons.get(usize::from(r)).map_or("unclassified", |x| x.id.as_str()))
         };
         // The code's own reason when the text says nothing a rule knows; the

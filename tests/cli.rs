@@ -292,7 +292,11 @@ fn failures_are_grouped_by_reason_and_provider() {
     let ids: Vec<&str> = reasons.iter().map(|x| x["id"].as_str().unwrap()).collect();
     let total: u64 = reasons.iter().map(|x| x["count"].as_u64().unwrap()).sum();
     let failures = r["classes"]["transient"].as_u64().unwrap() + r["classes"]["permanent"].as_u64().unwrap();
-    assert_eq!(total, failures, "every failure has exactly one reason: {ids:?}");
+    // qmgr's expiry notice is a failure without a code.
+    assert_eq!(r["failures_without_code"], 1);
+    assert_eq!(total, failures + 1, "every failure has exactly one reason: {ids:?}");
+    let expired = reasons.iter().find(|x| x["id"] == "expired").expect("the expiry has its reason");
+    assert_eq!((expired["count"].as_u64(), expired["without_code"].as_u64()), (Some(1), Some(1)));
     assert!(ids.contains(&"unknown-user"), "{ids:?}");
     let blocklist =
         reasons.iter().find(|x| x["lists"].as_array().is_some_and(|l| !l.is_empty())).expect("a block list named");

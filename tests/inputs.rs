@@ -255,7 +255,9 @@ fn csv_dir_has_reasons_and_providers() {
     assert_eq!(r.headers().unwrap().get(0), Some("reason"));
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     let total: u64 = rows.iter().map(|x| x[2].parse::<u64>().unwrap()).sum();
-    assert_eq!(total, 16);
+    assert_eq!(total, 17);
+    let without_code: u64 = rows.iter().map(|x| x[7].parse::<u64>().unwrap()).sum();
+    assert_eq!(without_code, 1, "qmgr's expiry notice");
     assert!(dir.path().join("providers.csv").exists());
 }
 
@@ -325,6 +327,36 @@ fn facility_and_severity_words_are_read_past() {
     assert_eq!((r["mtas"]["postfix"].as_u64(), r["mtas"]["sendmail"].as_u64()), (Some(5), Some(1)));
     assert_eq!(code_counts(&r, "codes"), map(&[("550", 3), ("554", 1)]));
     assert_eq!(r["statuses"]["rejected"], 2);
+}
+
+#[test]
+fn exim_failures_without_a_code_have_reasons() {
+    // Exim logs its own refusals and most deferrals without the reply.
+    let log = "2026-12-05 06:00:01 1tEX5b-000001-AB == a@example.com R=dnslookup T=remote_smtp defer (111): Connection refused\n\
+               2026-12-05 06:00:02 1tEX5b-000002-AB ** b@example.com: Unrouteable address\n\
+               2026-12-05 06:00:03 H=(x) [192.0.2.5] F=<c@example.org> rejected RCPT <d@example.com>: relay not permitted\n\
+               2026-12-05 06:00:04 H=(x) [192.0.2.5] F=<c@example.org> rejected RCPT <e@example.com>: relay not permitted\n\
+               2026-12-05 06:00:05 1tEX5b-000003-AB ** f@example.net R=dnslookup T=remote_smtp H=mx.example.net [192.0.2.3]: \
+               SMTP error from remote mail server after RCPT TO:<f@example.net>: 550 5.1.1 No such user\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mainlog");
+    std::fs::write(&path, log).unwrap();
+    let r = json_report(&[path.to_str().unwrap()]);
+    assert_eq!(r["failures_without_code"], 4);
+    let reasons: Vec<(String, u64, u64)> = r["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (x["id"].as_str().unwrap().to_string(), x["count"].as_u64().unwrap(), x["without_code"].as_u64().unwrap())
+        })
+        .collect();
+    let want = [("relay-denied", 2, 2), ("unknown-user", 2, 1), ("connection-refused", 1, 1)];
+    assert_eq!(reasons, want.map(|(id, n, w)| (id.to_string(), n, w)), "{}", r["reasons"]);
+    let text = smtpstat().arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("failures without a code          4"), "{text}");
+    assert!(text.contains("550 (1), no code (1)"), "{text}");
 }
 
 #[test]

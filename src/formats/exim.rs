@@ -123,8 +123,19 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     if flag != Some(Status::Sent) {
         ev.stage = stage(rest);
     }
-    ev.text = reply.start.map_or(&[][..], |s| &msg[s..]);
+    ev.text = match reply.start {
+        Some(s) => &msg[s..],
+        None if ev.status.is_some_and(Status::failed) => failure_words(rest),
+        None => &[],
+    };
     Parsed::Event(ev)
+}
+
+/// The words of a failure Exim logs without a code: what follows the
+/// first `: ` after the address or the refused command (`… defer (111):
+/// Connection refused`, `rejected RCPT <a@b>: relay not permitted`).
+fn failure_words(rest: &[u8]) -> &[u8] {
+    find!(rest, b": ").map_or(&[][..], |i| &rest[i + 2..])
 }
 
 fn flag_status(rest: &[u8]) -> Option<Status> {

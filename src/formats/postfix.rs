@@ -74,6 +74,14 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
         }
     }
     ev.text = reply_text(msg, reply.start, status_at.map(|i| msg.len() - rest.len() + i));
+    // qmgr's `status=expired, returned to sender` holds no reply: its own
+    // words tell the reason.
+    if ev.text.is_empty()
+        && !ev.has_code()
+        && let Some(i) = status_at
+    {
+        ev.text = &rest[i - b"status=".len()..];
+    }
     Parsed::Event(ev)
 }
 

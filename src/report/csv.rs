@@ -69,7 +69,7 @@ pub fn write_dir(r: &Report, dir: &Path) -> Result<(), Error> {
         })
     })?;
     file("reasons.csv", &|out| {
-        out.write_record(["reason", "id", "count", "share", "codes", "lists", "hint"])?;
+        out.write_record(["reason", "id", "count", "share", "codes", "lists", "hint", "without_code"])?;
         r.reasons.iter().try_for_each(|row| {
             let codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c}:{n}")).collect();
             let lists: Vec<String> = row.lists.iter().map(|(l, n)| format!("{}:{n}", l.0)).collect();
@@ -81,6 +81,7 @@ pub fn write_dir(r: &Report, dir: &Path) -> Result<(), Error> {
                 &codes.join(" "),
                 safe_cell(&lists.join(" ")).as_ref(),
                 safe_cell(&row.hint).as_ref(),
+                &row.without_code.to_string(),
             ])
             .map_err(io::Error::from)
         })

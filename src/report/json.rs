@@ -81,6 +81,7 @@ fn reason(r: &ReasonRow) -> Value {
     json!({
         "id": r.id, "reason": r.name, "hint": r.hint, "count": r.count, "share": round(r.share),
         "codes": r.codes.iter().map(|(c, n)| json!({"code": c.to_string(), "count": n})).collect::<Vec<_>>(),
+        "without_code": r.without_code,
         "lists": r.lists.iter().map(|(l, n)| json!({"name": l.0, "count": n})).collect::<Vec<_>>(),
     })
 }
@@ -130,6 +131,7 @@ pub fn to_value(r: &Report) -> Value {
         "enhanced_codes": r.enhanced.iter().map(code_row).collect::<Vec<_>>(),
         "statuses": statuses,
         "other_statuses": other,
+        "failures_without_code": r.failures_without_code,
         "inferred_codes": r.inferred.iter().map(|i| json!({"code": i.code, "enhanced": i.enhanced, "count": i.count})).collect::<Vec<_>>(),
         "reasons": r.reasons.iter().map(reason).collect::<Vec<_>>(),
         "providers": r.providers.iter().map(provider).collect::<Vec<_>>(),

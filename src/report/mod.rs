@@ -74,6 +74,8 @@ pub struct ReasonRow {
     /// Share of all failures (4xx and 5xx events).
     pub share: f64,
     pub codes: Vec<(AnyCode, u64)>,
+    /// Failures of this reason the log gave no code for.
+    pub without_code: u64,
     /// Block lists the replies named.
     pub lists: Vec<(Untrusted, u64)>,
 }
@@ -132,6 +134,8 @@ pub struct Report {
     /// Events with a code, per class.
     pub classes: [u64; 4],
     pub coded_events: u64,
+    /// Failures (by status) the log gave no code for; they have reasons.
+    pub failures_without_code: u64,
     pub codes: Vec<CodeRow>,
     pub enhanced: Vec<CodeRow>,
     pub statuses: Vec<(Status, u64)>,
@@ -241,6 +245,7 @@ impl Report {
             mtas: Mta::ALL.iter().map(|m| (*m, summary.per_mta[m.index()])).collect(),
             classes: summary.classes,
             coded_events,
+            failures_without_code: c.reasons.iter().filter(|((_, key), _)| key.is_none()).map(|(_, n)| n).sum(),
             codes,
             enhanced,
             statuses: Status::ALL.iter().map(|s| (*s, summary.status(*s))).collect(),
@@ -285,15 +290,19 @@ fn reason_text(k: Words<'_>, rules: &Rules, rule: u16) -> (String, String, Strin
 /// Failures grouped by reason, most frequent first.
 fn reason_rows(c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
     let failures: u64 = c.reasons.values().sum();
-    let mut by_rule: std::collections::BTreeMap<u16, Vec<(AnyCode, u64)>> = std::collections::BTreeMap::new();
+    let mut by_rule: std::collections::BTreeMap<u16, (Vec<(AnyCode, u64)>, u64)> = std::collections::BTreeMap::new();
     for ((rule, key), n) in &c.reasons {
-        by_rule.entry(*rule).or_default().push((any(*key), *n));
+        let (codes, without_code) = by_rule.entry(*rule).or_default();
+        match key {
+            Some(key) => codes.push((any(*key), *n)),
+            None => *without_code += n,
+        }
     }
     let mut rows: Vec<ReasonRow> = by_rule
         .into_iter()
-        .map(|(rule, codes)| {
+        .map(|(rule, (codes, without_code))| {
             let (id, name, hint) = reason_text(k, rules, rule);
-            let count = codes.iter().map(|(_, n)| n).sum();
+            let count = codes.iter().map(|(_, n)| n).sum::<u64>() + without_code;
             let lists = c.reason_lists.get(&rule).map_or_else(Vec::new, |m| {
                 top_n(m.iter().map(|(name, n)| (name.clone(), *n)), 5)
                     .into_iter()
@@ -307,6 +316,7 @@ fn reason_rows(c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
                 count,
                 share: share(count, failures),
                 codes: top_n(codes.into_iter(), 5),
+                without_code,
                 lists,
             }
         })
@@ -317,7 +327,7 @@ fn reason_rows(c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
 
 /// The reasons of one code's failures.
 fn reason_names(c: &Classified, k: Words<'_>, rules: &Rules, key: CodeKey) -> Vec<(String, u64)> {
-    let counts = c.reasons.iter().filter(|((_, c), _)| *c == key).map(|((rule, _), n)| (*rule, *n));
+    let counts = c.reasons.iter().filter(|((_, c), _)| *c == Some(key)).map(|((rule, _), n)| (*rule, *n));
     top_n(counts, 5).into_iter().map(|(rule, n)| (reason_text(k, rules, rule).1, n)).collect()
 }
 

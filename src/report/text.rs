@@ -168,7 +168,11 @@ fn classes(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         let label = pad(l.class_label(class), 13);
         writeln!(w, "  {}xx {label} {n:>10}  {:>6}  {what}", class.digit(), of(n, r.coded_events))?;
     }
-    writeln!(w, "  {} {:>10}", pad(l.t("events_with_code"), 18), r.coded_events)
+    writeln!(w, "  {} {:>10}", pad(l.t("events_with_code"), 18), r.coded_events)?;
+    if r.failures_without_code > 0 {
+        writeln!(w, "  {} {:>10}", pad(l.t("failures_without_code"), 18), r.failures_without_code)?;
+    }
+    Ok(())
 }
 
 fn statuses(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
@@ -222,10 +226,14 @@ fn reasons(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     }
     rule(w, l.t("reasons_title"))?;
     let (reason, count, share) = (l.t("col_reason"), l.t("col_count"), l.t("col_share"));
-    writeln!(w, "  {} {} {}  {}", pad(reason, 32), pad_left(count, 10), pad_left(share, 7), l.t("col_code"))?;
+    // Reason names are at most 40 characters.
+    writeln!(w, "  {} {} {}  {}", pad(reason, 40), pad_left(count, 8), pad_left(share, 7), l.t("col_code"))?;
     for row in &r.reasons {
-        let codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c} ({n})")).collect();
-        writeln!(w, "  {} {:>10} {:>7}  {}", pad(&row.name, 32), row.count, pct(row.share), codes.join(", "))?;
+        let mut codes: Vec<String> = row.codes.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+        if row.without_code > 0 {
+            codes.push(format!("{} ({})", l.t("no_code"), row.without_code));
+        }
+        writeln!(w, "  {} {:>8} {:>7}  {}", pad(&row.name, 40), row.count, pct(row.share), codes.join(", "))?;
         if !row.lists.is_empty() {
             let lists: Vec<String> = row.lists.iter().map(|(n, c)| format!("{} ({c})", for_terminal(&n.0))).collect();
             indented(w, &lists.join(", "))?;

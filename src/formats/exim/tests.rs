@@ -115,3 +115,28 @@ fn reject_log_continuations() {
         assert!(!is_rejectlog_continuation(line.as_bytes()), "{line}");
     }
 }
+
+#[test]
+fn failures_without_a_code_keep_their_words() {
+    let table = [
+        (
+            "1tEX5b-000001-AB == a@example.com R=dnslookup T=remote_smtp defer (111): Connection refused",
+            "Connection refused",
+        ),
+        ("1tEX5b-000004-AB ** a@example.com: Unrouteable address", "Unrouteable address"),
+        (
+            "H=(x) [192.0.2.5] F=<a@example.org> rejected RCPT <b@example.com>: relay not permitted",
+            "relay not permitted",
+        ),
+        (
+            "H=x [2001:db8::5] rejected EHLO or HELO x: syntactically invalid argument(s): x",
+            "syntactically invalid argument(s): x",
+        ),
+        ("1tEX5b-000006-AB ** a@example.com R=dnslookup", ""),
+    ];
+    for (msg, words) in table {
+        assert_eq!(String::from_utf8_lossy(ev(msg).text), words, "{msg}");
+    }
+    // A success keeps no text.
+    assert!(ev("1tEX5b-000002-AB => a@example.com R=dnslookup T=remote_smtp H=mx [192.0.2.1]").text.is_empty());
+}

@@ -113,7 +113,16 @@ fn deliveries() {
             "RCPT TO",
             "550 5.1.1 <bob@example.com>: User unknown",
         ),
-        ("585BC3F: from=<>, status=expired, returned to sender", Some("expired"), None, None, "", "", "unknown", ""),
+        (
+            "585BC3F: from=<>, status=expired, returned to sender",
+            Some("expired"),
+            None,
+            None,
+            "",
+            "",
+            "unknown",
+            "status=expired, returned to sender",
+        ),
     ]);
 }
 
