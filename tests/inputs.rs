@@ -355,7 +355,7 @@ fn exim_failures_without_a_code_have_reasons() {
     assert_eq!(reasons, want.map(|(id, n, w)| (id.to_string(), n, w)), "{}", r["reasons"]);
     let text = smtpstat().arg(&path).output().unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("failures without a code          4"), "{text}");
+    assert!(text.contains("  failures without a code     4\n"), "{text}");
     assert!(text.contains("550 (1), no code (1)"), "{text}");
 }
 

@@ -133,9 +133,13 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
 
 /// The words of a failure Exim logs without a code: what follows the
 /// first `: ` after the address or the refused command (`… defer (111):
-/// Connection refused`, `rejected RCPT <a@b>: relay not permitted`).
+/// Connection refused`, `rejected RCPT <a@b>: relay not permitted`), or
+/// a refusal that gives no words but itself (`rejected VRFY <a@b>`).
 fn failure_words(rest: &[u8]) -> &[u8] {
-    find!(rest, b": ").map_or(&[][..], |i| &rest[i + 2..])
+    match find!(rest, b": ") {
+        Some(i) => &rest[i + 2..],
+        None => find!(rest, b"rejected ").map_or(&[][..], |i| &rest[i..]),
+    }
 }
 
 fn flag_status(rest: &[u8]) -> Option<Status> {

@@ -168,9 +168,15 @@ fn classes(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         let label = pad(l.class_label(class), 13);
         writeln!(w, "  {}xx {label} {n:>10}  {:>6}  {what}", class.digit(), of(n, r.coded_events))?;
     }
-    writeln!(w, "  {} {:>10}", pad(l.t("events_with_code"), 18), r.coded_events)?;
+    // The totals end in the column of the class counts, however long
+    // their label in the language asked for.
+    let total = |w: &mut dyn Write, label: &str, n: u64| {
+        let width = 29usize.saturating_sub(label.chars().count() + 1).max(1);
+        writeln!(w, "  {label} {n:>width$}")
+    };
+    total(w, l.t("events_with_code"), r.coded_events)?;
     if r.failures_without_code > 0 {
-        writeln!(w, "  {} {:>10}", pad(l.t("failures_without_code"), 18), r.failures_without_code)?;
+        total(w, l.t("failures_without_code"), r.failures_without_code)?;
     }
     Ok(())
 }

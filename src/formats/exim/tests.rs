@@ -133,6 +133,7 @@ fn failures_without_a_code_keep_their_words() {
             "syntactically invalid argument(s): x",
         ),
         ("1tEX5b-000006-AB ** a@example.com R=dnslookup", ""),
+        ("H=(x) [127.0.0.1] rejected VRFY <nosuchuser@example.com>", "rejected VRFY <nosuchuser@example.com>"),
     ];
     for (msg, words) in table {
         assert_eq!(String::from_utf8_lossy(ev(msg).text), words, "{msg}");
