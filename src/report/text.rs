@@ -171,8 +171,8 @@ fn classes(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     // The totals end in the column of the class counts, however long
     // their label in the language asked for.
     let total = |w: &mut dyn Write, label: &str, n: u64| {
-        let width = 29usize.saturating_sub(label.chars().count() + 1).max(1);
-        writeln!(w, "  {label} {n:>width$}")
+        let columns = 29usize.saturating_sub(width(label) + 1).max(1);
+        writeln!(w, "  {label} {n:>columns$}")
     };
     total(w, l.t("events_with_code"), r.coded_events)?;
     if r.failures_without_code > 0 {
