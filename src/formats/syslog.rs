@@ -289,7 +289,7 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     Some((time, end + 1))
 }
 
-/// `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm|±hhmm) `.
+/// `YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm|±hhmm] `.
 fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTime>, Option<i32>, &'a [u8])> {
     let stamp = line.first_chunk::<19>()?;
     if line.len() < 20 || !matches!(stamp[10], b'T' | b't') {
@@ -306,6 +306,11 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
         i += frac;
     }
     let zone_at = i;
+    // Some templates leave the zone out: the clock is the reader's own.
+    // Such stamps are rare enough to skip the stamp cache.
+    if line.get(i) == Some(&b' ') {
+        return Some((time, None, &line[i + 1..]));
+    }
     let offset = match line.get(i)? {
         b'Z' | b'z' => {
             i += 1;
@@ -512,6 +517,7 @@ mod tests {
         assert_eq!(offset("Sat 2026-12-05 06:00:09 +0330 mx postfix/smtp[1]: x"), Some(Some(12_600)));
         assert_eq!(offset("Sat 2026-12-05 06:00:09 -05 mx postfix/smtp[1]: x"), Some(Some(-18_000)));
         assert_eq!(offset("1764914409.123456 mx postfix/smtp[1]: x"), Some(Some(0)));
+        assert_eq!(offset("2026-12-05T06:00:09.5 mx postfix/smtp[1]: x"), Some(None));
     }
 
     #[test]
@@ -589,6 +595,8 @@ mod tests {
                 ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "hi"),
             ),
             ("2026-11-23T04:58:29+01 mx postfix/smtp[7]: hi", None),
+            ("2026-11-23T04:58:29 mx postfix/smtp[7]: hi", ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "hi")),
+            ("2026-11-23T04:58:29.25 mx postfix/smtp[7]: hi", ok("2026-11-23T04:58:29", "mx", "postfix/smtp", "hi")),
             ("2026-11-23T04:58:29+01:0 mx postfix/smtp[7]: hi", None),
             (
                 "2024-08-26T01:33:38-05:00 mx dovecot: imap-login: Login",
