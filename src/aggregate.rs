@@ -327,14 +327,18 @@ impl Summary {
     /// Keeps a failure under its shape, for classification at report time;
     /// `text_hash` is the `SAMPLE_HASH` of its text.
     fn record_failure(&mut self, ev: &Event<'_>, key: Option<CodeKey>, text_hash: u64) {
-        let shape = (shape_hash(ev.text, ev.remote), key);
+        // The remote host only names a provider, whose entries explain
+        // codes: a failure without one is shaped by its text alone, which
+        // keeps one shape for a refusal that many clients get.
+        let remote = if key.is_some() { ev.remote } else { &[] };
+        let shape = (shape_hash(ev.text, remote), key);
         if self.failures.len() >= DISTINCT_SHAPES && !self.failures.contains_key(&shape) {
             *self.failures_overflow.entry(key).or_default() += 1;
             return;
         }
         let f = self.failures.entry(shape).or_default();
         f.count += 1;
-        f.offer(SAMPLE_HASH.hash_one((text_hash, ev.remote)), ev.text, ev.remote);
+        f.offer(SAMPLE_HASH.hash_one((text_hash, remote)), ev.text, remote);
     }
 
     fn see_time(&mut self, time: Option<LogTime>) {
