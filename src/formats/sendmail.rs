@@ -86,9 +86,14 @@ fn relay_host(v: &[u8]) -> &[u8] {
 }
 
 /// The host a status names when the line has no `relay=`: `Deferred:
-/// Connection timed out with HOST.`, `… Connection refused by HOST.`
+/// Connection timed out with HOST.`, `… Connection refused by HOST.`,
+/// `… Connection reset by HOST.` Other words before `with` or `by` name
+/// no peer (`local mailer (…) exited with EX_TEMPFAIL`).
 fn stat_host(stat: &[u8]) -> &[u8] {
-    let at = find!(stat, b" with ").map(|i| i + 6).or_else(|| find!(stat, b" by ").map(|i| i + 4));
+    let at = find!(stat, b"timed out with ")
+        .map(|i| i + b"timed out with ".len())
+        .or_else(|| find!(stat, b"refused by ").map(|i| i + b"refused by ".len()))
+        .or_else(|| find!(stat, b"reset by ").map(|i| i + b"reset by ".len()));
     at.map_or(&[], |i| relay_host(&stat[i..]))
 }
 
@@ -161,6 +166,10 @@ mod tests {
                 "n195-example-org.mail.protection.outlook.com",
             ),
             ("Connection refused by [127.0.0.7]", "127.0.0.7"),
+            ("Connection reset by mx.example.net.", "mx.example.net"),
+            ("Operation timed out with mx.example.net.", "mx.example.net"),
+            ("local mailer (/usr/libexec/mail.local) exited with EX_TEMPFAIL", ""),
+            ("Host unknown, sent by the name server", ""),
         ] {
             let line =
                 format!("6AM00GUr043499: to=<a@b.example>, mailer=esmtp, pri=1, dsn=4.0.0, stat=Deferred: {stat}");
