@@ -210,7 +210,8 @@ fn remote(rest: &[u8]) -> &[u8] {
     let end = v.iter().position(|&c| c == b' ').unwrap_or(v.len());
     let name = &v[..end];
     if !name.starts_with(b"(") && !name.starts_with(b"[") {
-        return name;
+        // An LMTP socket has no address after it: `H=/run/dovecot/lmtp: LMTP error …`.
+        return name.strip_suffix(b":").unwrap_or(name);
     }
     // Only a HELO name in parentheses, or a bare address: use the address.
     let open = if name.starts_with(b"[") { Some(0) } else { find!(v, b" [").map(|i| i + 1) };

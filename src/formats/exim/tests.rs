@@ -141,3 +141,11 @@ fn failures_without_a_code_keep_their_words() {
     // A success keeps no text.
     assert!(ev("1tEX5b-000002-AB => a@example.com R=dnslookup T=remote_smtp H=mx [192.0.2.1]").text.is_empty());
 }
+
+#[test]
+fn an_lmtp_socket_is_the_remote_without_its_colon() {
+    let e = ev("1xUuzx-0008Rz-Qv == ivan@example.com R=dovecot_router T=dovecot_lmtp defer (-46) \
+                H=/run/dovecot/lmtp: LMTP error after end of data: 451 4.3.0 <ivan@example.com> Temporary internal error");
+    assert_eq!(e.remote, b"/run/dovecot/lmtp");
+    assert_eq!(e.basic.map(|b| b.value()), Some(451));
+}
