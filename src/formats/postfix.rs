@@ -74,13 +74,15 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
         }
     }
     ev.text = reply_text(msg, reply.start, status_at.map(|i| msg.len() - rest.len() + i));
-    // qmgr's `status=expired, returned to sender` holds no reply: its own
-    // words tell the reason.
-    if ev.text.is_empty()
-        && !ev.has_code()
-        && let Some(i) = status_at
-    {
-        ev.text = &rest[i - b"status=".len()..];
+    // A failure without a reply keeps the words that tell its reason:
+    // qmgr's `status=expired, returned to sender`, and postscreen's
+    // `reject: CONNECT from [ip]:port: too many connections` after the client.
+    if ev.text.is_empty() && !ev.has_code() {
+        if let Some(i) = status_at {
+            ev.text = &rest[i - b"status=".len()..];
+        } else if let Some(client) = reject_body(rest).and_then(reject_client) {
+            ev.text = find!(client, b": ").map_or(&[][..], |i| &client[i + 2..]);
+        }
     }
     Parsed::Event(ev)
 }
