@@ -135,8 +135,11 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
 /// first `: ` after the address or the refused command (`… defer (111):
 /// Connection refused`, `rejected RCPT <a@b>: relay not permitted`), or
 /// a refusal that gives no words but itself (`rejected VRFY <a@b>`).
+/// Exim's protocol errors put the words first: `SMTP protocol
+/// synchronization error (…): rejected connection from H=… input="…"`.
 fn failure_words(rest: &[u8]) -> &[u8] {
     match find!(rest, b": ") {
+        Some(i) if rest.starts_with(b"SMTP ") => &rest[..i],
         Some(i) => &rest[i + 2..],
         None => find!(rest, b"rejected ").map_or(&[][..], |i| &rest[i..]),
     }

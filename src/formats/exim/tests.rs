@@ -134,6 +134,11 @@ fn failures_without_a_code_keep_their_words() {
         ),
         ("1tEX5b-000006-AB ** a@example.com R=dnslookup", ""),
         ("H=(x) [127.0.0.1] rejected VRFY <nosuchuser@example.com>", "rejected VRFY <nosuchuser@example.com>"),
+        (
+            "SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection \
+             from H=[192.0.2.7] input=\"EHLO x\\r\\n\"",
+            "SMTP protocol synchronization error (input sent without waiting for greeting)",
+        ),
     ];
     for (msg, words) in table {
         assert_eq!(String::from_utf8_lossy(ev(msg).text), words, "{msg}");
