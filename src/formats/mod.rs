@@ -178,23 +178,23 @@ fn known_prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache)
     let time = ctx.on_local_clock(time, offset);
     // `postfix` holds none of the bytes that end a tag, so the program the
     // tag names starts with it.
-    if rest.starts_with(b"postfix") {
-        let (program, message) = syslog::postfix_tag(rest);
-        return (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)));
-    }
-    // A program that is no MTA makes the line another program's, as the
-    // parser finds: a remembered stamp is classic or has the `T` of RFC
-    // 3339, so it is never Exim's own (`YYYY-MM-DD hh:mm:ss`).
-    let (program, _) = syslog::tag(rest);
-    if program.is_empty() {
+    let mut rest = rest;
+    if !rest.starts_with(b"postfix") {
+        // A program that is no MTA makes the line another program's, as the
+        // parser finds: a remembered stamp is classic or has the `T` of RFC
+        // 3339, so it is never Exim's own (`YYYY-MM-DD hh:mm:ss`).
+        let (program, _) = syslog::tag(rest);
+        if !program.is_empty() {
+            return program_mta(program).is_none().then_some(Known::Foreign(time));
+        }
         // BusyBox's `host mail.info postfix/smtp[1]: `.
-        let after = syslog::skip_severity(rest, false);
-        if after.len() < rest.len() && after.starts_with(b"postfix") {
-            let (program, message) = syslog::postfix_tag(after);
-            return (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)));
+        rest = syslog::skip_severity(rest, false);
+        if !rest.starts_with(b"postfix") {
+            return None;
         }
     }
-    (!program.is_empty() && program_mta(program).is_none()).then_some(Known::Foreign(time))
+    let (program, message) = syslog::postfix_tag(rest);
+    (!program.is_empty()).then_some(Known::Postfix(time, syslog::skip_message_id(message)))
 }
 
 /// The MTA behind a syslog program name: `postfix/smtp`, `postfix-out/smtp`

@@ -98,14 +98,7 @@ impl StampCache {
         if line.first_chunk::<19>()? != &iso.clock {
             return None;
         }
-        let mut i = 19;
-        if line.get(i) == Some(&b'.') {
-            let digits = line[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits == 0 {
-                return None;
-            }
-            i += 1 + digits;
-        }
+        let i = 19 + super::syslog::fraction_len(&line[19..])?;
         let rest = line[i..].strip_prefix(&iso.zone[..iso.zone_len])?;
         Some((iso.time, Some(iso.offset), rest))
     }

@@ -275,13 +275,11 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     let (h, m, s) = clock(line.get(i + 1..)?)?;
     let mut end = i + 9;
     // `journalctl -o short-precise` adds microseconds: `Dec 05 06:00:09.123456`.
-    if line.get(end) == Some(&b'.') {
-        let frac = line[end + 1..].iter().take(10).take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=9).contains(&frac) {
-            return None;
-        }
-        end += 1 + frac;
+    let frac = fraction_len(line.get(end..)?)?;
+    if frac > 10 {
+        return None;
     }
+    end += frac;
     if line.get(end) != Some(&b' ') {
         return None;
     }
@@ -296,15 +294,7 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
         return None;
     }
     let time = stamps.iso(stamp, date_time)?;
-    let mut i = 19;
-    if line.get(i) == Some(&b'.') {
-        i += 1;
-        let frac = line[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if frac == 0 {
-            return None;
-        }
-        i += frac;
-    }
+    let mut i = 19 + fraction_len(&line[19..])?;
     let zone_at = i;
     // Some templates leave the zone out: the clock is the reader's own.
     // Such stamps are rare enough to skip the stamp cache.
@@ -323,12 +313,8 @@ fn rfc3339<'a>(line: &'a [u8], stamps: &mut StampCache) -> Option<(Option<LogTim
                 [a, b, c, d, ..] => (digits2(&[*a, *b])?, digits2(&[*c, *d])?, 4),
                 _ => return None,
             };
-            if zh > 23 || zm > 59 {
-                return None;
-            }
             i += 1 + len;
-            let secs = i32::from(zh) * 3600 + i32::from(zm) * 60;
-            if *sign == b'-' { -secs } else { secs }
+            utc_offset(*sign, zh, zm)?
         }
         _ => return None,
     };
@@ -364,12 +350,7 @@ fn full(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
                 [c, d] => digits2(&[*c, *d])?,
                 _ => return None,
             };
-            let hours = digits2(&[*a, *b])?;
-            if hours > 23 || minutes > 59 {
-                return None;
-            }
-            let secs = i32::from(hours) * 3600 + i32::from(minutes) * 60;
-            Some(if *sign == b'-' { -secs } else { secs })
+            Some(utc_offset(*sign, digits2(&[*a, *b])?, minutes)?)
         }
         zone if zone.iter().all(u8::is_ascii_alphabetic) => None,
         _ => return None,
@@ -381,15 +362,33 @@ fn full(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
 /// epoch in UTC.
 fn unix(line: &[u8]) -> Option<(Option<LogTime>, Option<i32>, &[u8])> {
     let secs = line.iter().take(12).take_while(|c| c.is_ascii_digit()).count();
-    if !(9..=11).contains(&secs) || line.get(secs) != Some(&b'.') {
-        return None;
-    }
-    let frac = line[secs + 1..].iter().take(10).take_while(|c| c.is_ascii_digit()).count();
-    if !(1..=9).contains(&frac) || line.get(secs + 1 + frac) != Some(&b' ') {
+    let frac = fraction_len(&line[secs..])?;
+    if !(9..=11).contains(&secs) || !(2..=10).contains(&frac) || line.get(secs + frac) != Some(&b' ') {
         return None;
     }
     let value = line[..secs].iter().fold(0i64, |acc, &c| acc * 10 + i64::from(c - b'0'));
-    Some((Some(LogTime(value)), Some(0), &line[secs + frac + 2..]))
+    Some((Some(LogTime(value)), Some(0), &line[secs + frac + 1..]))
+}
+
+/// The length of the `.123456` fraction at the start of `b`, its dot
+/// included: 0 when `b` does not start with a dot, `None` for a dot
+/// without digits.
+#[inline]
+pub(super) fn fraction_len(b: &[u8]) -> Option<usize> {
+    if b.first() != Some(&b'.') {
+        return Some(0);
+    }
+    let digits = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    (digits > 0).then_some(1 + digits)
+}
+
+/// A stated zone `±hh:mm` as seconds east of UTC; `None` out of range.
+fn utc_offset(sign: u8, hours: u8, minutes: u8) -> Option<i32> {
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let secs = i32::from(hours) * 3600 + i32::from(minutes) * 60;
+    Some(if sign == b'-' { -secs } else { secs })
 }
 
 /// `YYYY-MM-DD?hh:mm:ss` with any separator between date and clock:
