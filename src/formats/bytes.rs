@@ -115,6 +115,31 @@ pub fn position_in_set<const N: usize>(b: &[u8], set: [u8; N]) -> Option<usize> 
     (m != 0).then(|| at + m.trailing_zeros() as usize)
 }
 
+/// Offset of the last `byte` in `b`, sixteen bytes at a time from the end
+/// (the first sixteen read again overlapping those after): addresses and
+/// host names are short, and memrchr's set-up costs more than their search.
+#[inline]
+pub fn last_position_of(b: &[u8], byte: u8) -> Option<usize> {
+    if b.len() < 16 {
+        return b.iter().rposition(|&c| c == byte);
+    }
+    let block = |at: usize| mask16(b[at..at + 16].try_into().expect("16 bytes"), [byte]);
+    let mut end = b.len();
+    while end >= 16 {
+        let m = block(end - 16);
+        if m != 0 {
+            return Some(end - 16 + 31 - m.leading_zeros() as usize);
+        }
+        end -= 16;
+    }
+    if end == 0 {
+        return None;
+    }
+    // The bytes already searched are masked off.
+    let m = block(0) & ((1u32 << end) - 1);
+    (m != 0).then(|| 31 - m.leading_zeros() as usize)
+}
+
 /// The first byte of `b` that `is` accepts, tested eight at a time by
 /// `hits` (the high bit of each accepted byte of a little-endian word),
 /// without a branch per byte; the last few bytes one by one.
@@ -134,7 +159,7 @@ fn first_hit(b: &[u8], hits: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Op
 
 #[cfg(test)]
 mod tests {
-    use super::{position_in_24, position_in_set, position_of};
+    use super::{last_position_of, position_in_24, position_in_set, position_of};
 
     #[test]
     fn positions_in_head() {
@@ -170,6 +195,27 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn last_positions() {
+        for len in 0..50 {
+            for at in 0..=len {
+                for other in [None, Some(0), Some(at / 2)] {
+                    let mut b = vec![b'a'; len];
+                    if at < len {
+                        b[at] = b'@';
+                    }
+                    if let Some(o) = other.filter(|&o| o < at) {
+                        b[o] = b'@';
+                    }
+                    // Bytes one bit away, after the last hit, never match.
+                    b.iter_mut().skip(at + 1).for_each(|c| *c = b'@' ^ 0x80);
+                    let want = b.iter().rposition(|&c| c == b'@');
+                    assert_eq!(last_position_of(&b, b'@'), want, "{len} {at} {other:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn finds_literals() {
         let long = "x".repeat(600) + "needle" + &"y".repeat(10) + "needle";

@@ -16,7 +16,7 @@
 //! here still counts when it carries an anchored code.
 
 use super::Parsed;
-use super::bytes::{find, find_field, position_in_24, position_in_set, position_of, rfind};
+use super::bytes::{find, find_field, last_position_of, position_in_24, position_in_set, position_of, rfind};
 use super::reply::{find_reply, find_reply_and_dsn, status_reply};
 use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
@@ -280,7 +280,7 @@ fn field_name(field: &[u8]) -> Option<(Field, usize)> {
 pub(super) fn domain_of(addr: &[u8]) -> &[u8] {
     let addr = addr.strip_prefix(b"<").unwrap_or(addr);
     let addr = addr.strip_suffix(b">").unwrap_or(addr);
-    memchr::memrchr(b'@', addr).map_or(&[], |at| &addr[at + 1..])
+    last_position_of(addr, b'@').map_or(&[], |at| &addr[at + 1..])
 }
 
 const DIGIT: u8 = 1;
