@@ -293,3 +293,43 @@ fn own_fixture_agrees_with_the_reference_counter() {
     assert_eq!(code_counts(&r, "codes"), rc.codes);
     assert_eq!(code_counts(&r, "enhanced_codes"), rc.enhanced);
 }
+
+/// The counting contract on any logs at hand: every `<mta>/*.log` under the
+/// folder `SMTPSTAT_EXTRA_LOGS` names (public logs outside the repository)
+/// is counted by smtpstat and by the reference counter, and every file
+/// where they differ is listed. Run with
+/// `SMTPSTAT_EXTRA_LOGS=DIR cargo test --test tests extra_logs -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs SMTPSTAT_EXTRA_LOGS"]
+fn extra_logs_agree_with_the_reference_counter() {
+    let Some(dir) = std::env::var_os("SMTPSTAT_EXTRA_LOGS") else {
+        eprintln!("skipping: SMTPSTAT_EXTRA_LOGS is not set");
+        return;
+    };
+    let (mut checked, mut differ) = (0, Vec::new());
+    for mta in ["postfix", "exim", "sendmail"] {
+        let Ok(entries) = std::fs::read_dir(std::path::Path::new(&dir).join(mta)) else { continue };
+        let mut paths: Vec<_> =
+            entries.map(|e| e.unwrap().path()).filter(|p| p.extension() == Some("log".as_ref())).collect();
+        paths.sort();
+        for path in paths {
+            let rc = reference_count(&std::fs::read(&path).unwrap(), mta);
+            let r = json_report(&[path.to_str().unwrap()]);
+            let mut st = counts(&r["statuses"]);
+            st.extend(counts(&r["other_statuses"]));
+            st.retain(|_, n| *n > 0);
+            let got = (code_counts(&r, "codes"), code_counts(&r, "enhanced_codes"), st);
+            checked += 1;
+            if got != (rc.codes.clone(), rc.enhanced.clone(), rc.statuses.clone()) {
+                eprintln!(
+                    "{}:\n  smtpstat  {got:?}\n  reference {:?}",
+                    path.display(),
+                    (rc.codes, rc.enhanced, rc.statuses)
+                );
+                differ.push(path);
+            }
+        }
+    }
+    eprintln!("{checked} files checked, {} differ", differ.len());
+    assert!(differ.is_empty(), "{differ:?}");
+}
