@@ -135,6 +135,35 @@ type Split<'a> = (Option<LogTime>, Option<Mta>, &'a [u8]);
 /// The [`Split`] of a line; `Err` holds the whole answer for blank lines
 /// and other programs' lines.
 fn prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Result<Split<'a>, ParsedLine<'a>> {
+    match prefix_of(line, ctx, stamps) {
+        // `docker compose logs` writes the service before each line of a
+        // container's log; the line after it is read as it stands (once:
+        // a line of many `a | ` is no deeper).
+        Ok((None, None, _)) => match compose_service(line) {
+            Some(rest) => prefix_of(rest, ctx, stamps),
+            None => Ok((None, None, line)),
+        },
+        found => found,
+    }
+}
+
+/// The line after `service-1  | `, as `docker compose logs` writes it
+/// (Compose v1: `service_1  | `), when `line` starts so.
+fn compose_service(line: &[u8]) -> Option<&[u8]> {
+    let name = line.iter().take(64).position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')))?;
+    let spaces = line[name..].iter().take_while(|&&c| c == b' ').count();
+    if name == 0 || spaces == 0 || !line[0].is_ascii_alphanumeric() {
+        return None;
+    }
+    let rest = line[name + spaces..].strip_prefix(b"|")?;
+    match rest.first() {
+        None => Some(rest),
+        Some(b' ') => Some(&rest[1..]),
+        Some(_) => None,
+    }
+}
+
+fn prefix_of<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Result<Split<'a>, ParsedLine<'a>> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
     }
@@ -241,6 +270,38 @@ mod tests {
         assert_eq!(kind("2026-11-23 04:58:29 Start queue run: pid=1"), LineKind::Recognized(Mta::Exim));
         assert_eq!(kind("dane/requiretls"), LineKind::Unrecognized);
         assert_eq!(kind("\u{0}\u{1}garbage 550"), LineKind::Unrecognized);
+    }
+
+    #[test]
+    fn reads_lines_after_a_compose_service() {
+        let ctx = ParseContext { years: YearResolver::fixed(2026), ..ParseContext::default() };
+        for (line, mta) in [
+            (
+                "mailserver-1  | Nov 23 04:58:29 mail postfix/smtp[5]: 4F1A2: to=<a@b.example>, relay=h[192.0.2.1]:25, dsn=5.1.1, status=bounced (host h said: 550 5.1.1 No)",
+                Mta::Postfix,
+            ),
+            (
+                "mail_1 | 2026-11-23 04:58:29 1tEX5b-000123-AB ** x@b.example R=r T=t H=h [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<x@b.example>: 550 5.1.1 No",
+                Mta::Exim,
+            ),
+            (
+                "mx.example-1  | 2026-11-23T04:58:29.123+00:00 mx sm-mta[5]: x: to=<a@b.example>, delay=0, mailer=esmtp, relay=h. [192.0.2.1], dsn=5.1.1, stat=User unknown",
+                Mta::Sendmail,
+            ),
+        ] {
+            let p = parse_line(line.as_bytes(), &ctx);
+            assert_eq!(p.kind, LineKind::Recognized(mta), "{line}");
+            assert_eq!(p.time.unwrap().to_string(), "2026-11-23T04:58:29", "{line}");
+            assert!(p.event.is_some(), "{line}");
+        }
+        assert_eq!(kind("svc-1  | "), LineKind::Blank);
+        assert_eq!(kind("svc-1  | Nov 23 04:58:29 mx dovecot: imap"), LineKind::Foreign);
+        // Nothing else loses its first word: no space before the bar, a
+        // second bar, a name that starts with punctuation.
+        for line in ["a| 550 5.1.1 x", "-a  | 550 5.1.1 x", "svc-1  || 550 5.1.1 x", "svc-1  |x"] {
+            assert_eq!(compose_service(line.as_bytes()), None, "{line}");
+        }
+        assert_eq!(compose_service(b"a | b | c"), Some(&b"b | c"[..]));
     }
 
     #[test]
