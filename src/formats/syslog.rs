@@ -38,7 +38,10 @@ pub fn parse_cached<'a>(line: &'a [u8], years: &YearResolver, stamps: &mut Stamp
         b'1'..=b'9' if line.get(1) == Some(&b' ') => return rfc5424(&line[2..], stamps),
         b'0'..=b'9' => match rfc3339(line, stamps) {
             Some(found) => found,
-            None => unix(line)?,
+            None => match year_first(line) {
+                Some((time, len)) => (time, None, &line[len..]),
+                None => unix(line)?,
+            },
         },
         _ => match stamps.classic(line, |l| classic(l, years)) {
             Some((time, len)) => (time, None, &line[len..]),
@@ -272,6 +275,14 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     if line.get(i) != Some(&b' ') {
         return None;
     }
+    // Some templates put the year after the day: `Dec  5 2026 06:00:09`.
+    let year = match line.get(i + 1..i + 6) {
+        Some([a, b, c, d, b' ']) if [a, b, c, d].iter().all(|c| c.is_ascii_digit()) => {
+            i += 5;
+            Some([a, b, c, d].iter().fold(0, |y, &&c| y * 10 + i32::from(c - b'0')))
+        }
+        _ => None,
+    };
     let (h, m, s) = clock(line.get(i + 1..)?)?;
     let mut end = i + 9;
     // `journalctl -o short-precise` adds microseconds: `Dec 05 06:00:09.123456`.
@@ -283,8 +294,21 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     if line.get(end) != Some(&b' ') {
         return None;
     }
-    let time = LogTime::from_parts(years.year(month), month, day, h, m, s);
+    let time = LogTime::from_parts(year.unwrap_or_else(|| years.year(month)), month, day, h, m, s);
     Some((time, end + 1))
+}
+
+/// A classic stamp after its year, `2026 Dec  5 06:00:09 `, as some
+/// templates write it.
+fn year_first(line: &[u8]) -> Option<(Option<LogTime>, usize)> {
+    let (digits, rest) = line.split_first_chunk::<4>()?;
+    let rest = rest.strip_prefix(b" ")?;
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = digits.iter().fold(0, |y, &c| y * 10 + i32::from(c - b'0'));
+    let (time, len) = classic(rest, &YearResolver::fixed(year))?;
+    Some((time, 5 + len))
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm|±hhmm] `.
@@ -537,6 +561,12 @@ mod tests {
             ("Dec 05 06:00:09.123456 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec  5 06:00:09.5 mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec 05 06:00:09. mx postfix/smtp[1]: x", None),
+            ("Dec  5 2024 06:00:09 mx postfix/smtp[1]: x", ok("2024-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("Dec 05 2024 06:00:09.5 mx postfix/smtp[1]: x", ok("2024-12-05T06:00:09", "mx", "postfix/smtp", "x")),
+            ("2013 Jun 12 06:35:24.123 gds39d postfix/smtpd[5]: x", ok("2013-06-12T06:35:24", "gds39d", "postfix/smtpd", "x")),
+            ("2013 Jun 12 06:35:24 mx postfix/smtpd[5]: x", ok("2013-06-12T06:35:24", "mx", "postfix/smtpd", "x")),
+            ("2013 Jun 12 mx postfix/smtpd[5]: x", None),
+            ("Dec  5 202 06:00:09 mx postfix/smtp[1]: x", None),
             ("Sat 2026-12-05 06:00:09 UTC mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Sat 2026-12-05 06:00:09 CET mx postfix/smtp[1]: x", ok("2026-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Sat 2026-12-05 06:00:09 +0330 mx exim[1]: x", ok("2026-12-05T06:00:09", "mx", "exim", "x")),
