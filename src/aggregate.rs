@@ -49,7 +49,7 @@ pub const UNCLASSIFIED: u16 = u16::MAX;
 pub const DISTINCT_SHAPES: usize = 50_000;
 
 /// Longest reply text kept in an example.
-const SAMPLE_MAX_BYTES: usize = 400;
+pub const SAMPLE_MAX_BYTES: usize = 400;
 
 /// What happened to every line read. `read` is the sum of `blank`,
 /// `recognized`, `foreign`, `unrecognized` and `outside` (stamped outside

@@ -284,6 +284,20 @@ pub struct Classified {
     pub reason_lists: Map<u16, Map<Box<[u8]>, u64>>,
     /// Failures per (provider, code) for replies a provider rule recognised.
     pub providers: Map<(u16, CodeKey), u64>,
+    /// The most frequent texts no rule matched, with their failures, most
+    /// first: what a rule of one's own would have to match.
+    pub unclassified: Vec<(u64, Box<[u8]>)>,
+}
+
+/// Unclassified texts a report shows.
+pub const UNCLASSIFIED_EXAMPLES: usize = 3;
+
+/// Keeps the `UNCLASSIFIED_EXAMPLES` most frequent texts of `list`; ties
+/// go to the lower text, so the choice does not depend on thread timing.
+fn keep_top(list: &mut Vec<(u64, Box<[u8]>)>) {
+    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    list.dedup_by(|a, b| a.1 == b.1);
+    list.truncate(UNCLASSIFIED_EXAMPLES);
 }
 
 impl Rules {
@@ -337,6 +351,12 @@ impl Rules {
             .or_else(|| self.code_reason(key, can_match).map(|rule| (rule, &[][..])))
             .unwrap_or((UNCLASSIFIED, &[]));
         *c.reasons.entry((rule, key)).or_default() += n;
+        if rule == UNCLASSIFIED && !text.is_empty() {
+            c.unclassified.push((n, text.into()));
+            if c.unclassified.len() > UNCLASSIFIED_EXAMPLES {
+                keep_top(&mut c.unclassified);
+            }
+        }
         if !list.is_empty() {
             let name: Box<[u8]> = list.to_ascii_lowercase().into();
             *c.reason_lists.entry(rule).or_default().entry(name).or_default() += n;
@@ -360,6 +380,7 @@ impl Classified {
     /// with the failures past the shape table's cap as unclassified.
     pub fn gather(parts: Vec<Classified>, overflow: &Map<Option<CodeKey>, u64>) -> Classified {
         let mut c = parts.into_iter().reduce(Classified::merge).unwrap_or_default();
+        keep_top(&mut c.unclassified);
         for (key, n) in overflow {
             *c.reasons.entry((UNCLASSIFIED, *key)).or_default() += n;
         }
@@ -372,6 +393,8 @@ impl Classified {
         for (rule, lists) in &o.reason_lists {
             add_map(self.reason_lists.entry(*rule).or_default(), lists);
         }
+        self.unclassified.extend(o.unclassified);
+        keep_top(&mut self.unclassified);
         self
     }
 }
@@ -606,7 +629,9 @@ regex = '''(unclosed'''
         }
         for (name, log) in &logs {
             let summary = crate::pipeline::scan_sequential(log, &ctx);
-            assert_eq!(BUILTIN.classify(&summary, 1), classify_each_reply(log, &ctx), "{name}");
+            // The unclassified examples count per shape, not per reply.
+            let counts = |c: Classified| (c.reasons, c.reason_lists, c.providers);
+            assert_eq!(counts(BUILTIN.classify(&summary, 1)), counts(classify_each_reply(log, &ctx)), "{name}");
         }
         assert!(classify_each_reply(&logs[0].1, &ctx).providers.len() > 3, "the generated log names providers");
     }

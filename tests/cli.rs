@@ -369,3 +369,40 @@ fn user_patterns_add_rules_and_bad_ones_are_named() {
         .stderr(predicate::str::contains("local.toml"))
         .stderr(predicate::str::contains("oops"));
 }
+
+#[test]
+fn unclassified_failures_show_their_most_frequent_texts_masked() {
+    let line = |qid: &str, rcpt: &str, reply: &str| {
+        format!(
+            "Nov 22 08:01:02 mx1 postfix/smtp[1]: {qid}: to=<{rcpt}@example.com>, relay=r[192.0.2.1]:25, status=bounced (host r[192.0.2.1] said: {reply} (in reply to RCPT TO command))\n"
+        )
+    };
+    let mut log = String::new();
+    for (i, (reply, n)) in
+        [("550 zork <{}@example.com> plonk", 3), ("550 flurble", 2), ("554 quux", 1), ("552 wibble", 1)]
+            .iter()
+            .enumerate()
+    {
+        for k in 0..*n {
+            let rcpt = format!("user{i}{k}");
+            log.push_str(&line(&format!("4F2A1B3C{i}{k}"), &rcpt, &reply.replace("{}", &rcpt)));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.log");
+    std::fs::write(&path, log).unwrap();
+    let path = path.to_str().unwrap();
+    let r = json_report(&[path, "--threads", "1"]);
+    let unclassified = r["reasons"].as_array().unwrap().iter().find(|x| x["id"] == "unclassified").unwrap();
+    assert_eq!(unclassified["count"], 7);
+    // Most frequent first, ties by text (552 before 554); the mailbox name is masked.
+    assert_eq!(
+        unclassified["examples"],
+        serde_json::json!(["550 zork <*@example.com> plonk", "550 flurble", "552 wibble"])
+    );
+    assert_eq!(json_report(&[path, "--threads", "4"])["reasons"], r["reasons"], "the same on any number of threads");
+    let classified = r["reasons"].as_array().unwrap().iter().filter(|x| x["id"] != "unclassified");
+    assert!(classified.into_iter().all(|x| x["examples"] == serde_json::json!([])));
+    let text = flat_stdout(&[path]);
+    assert!(text.contains(r#"Example: "550 zork <*@example.com> plonk""#), "{text}");
+}

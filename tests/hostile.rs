@@ -433,3 +433,12 @@ fn a_quiet_file_cut_short_while_mapped_ends_with_a_message_not_a_crash() {
         other => panic!("ended by {other:?} (a signal?): {err}"),
     }
 }
+
+#[test]
+fn escape_sequences_in_unclassified_replies_never_reach_the_terminal() {
+    let line = "Nov 22 08:01:02 mx1 postfix/smtp[1]: 4F2A1B3C5D: to=<a@example.com>, relay=r[192.0.2.1]:25, status=bounced (host r[192.0.2.1] said: 550 zork \x1b[2J\x1b]0;pwned\x07 quux (in reply to RCPT TO command))\n";
+    let out = smtpstat().write_stdin(line).assert().success().get_output().stdout.clone();
+    assert!(!out.contains(&0x1b) && !out.contains(&0x07), "raw control bytes in the text report");
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("Example: \"550 zork \\x1b[2J"), "{text}");
+}

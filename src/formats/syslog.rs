@@ -563,7 +563,10 @@ mod tests {
             ("Dec 05 06:00:09. mx postfix/smtp[1]: x", None),
             ("Dec  5 2024 06:00:09 mx postfix/smtp[1]: x", ok("2024-12-05T06:00:09", "mx", "postfix/smtp", "x")),
             ("Dec 05 2024 06:00:09.5 mx postfix/smtp[1]: x", ok("2024-12-05T06:00:09", "mx", "postfix/smtp", "x")),
-            ("2013 Jun 12 06:35:24.123 gds39d postfix/smtpd[5]: x", ok("2013-06-12T06:35:24", "gds39d", "postfix/smtpd", "x")),
+            (
+                "2013 Jun 12 06:35:24.123 gds39d postfix/smtpd[5]: x",
+                ok("2013-06-12T06:35:24", "gds39d", "postfix/smtpd", "x"),
+            ),
             ("2013 Jun 12 06:35:24 mx postfix/smtpd[5]: x", ok("2013-06-12T06:35:24", "mx", "postfix/smtpd", "x")),
             ("2013 Jun 12 mx postfix/smtpd[5]: x", None),
             ("Dec  5 202 06:00:09 mx postfix/smtp[1]: x", None),

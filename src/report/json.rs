@@ -83,6 +83,7 @@ fn reason(r: &ReasonRow) -> Value {
         "codes": r.codes.iter().map(|(c, n)| json!({"code": c.to_string(), "count": n})).collect::<Vec<_>>(),
         "without_code": r.without_code,
         "lists": r.lists.iter().map(|(l, n)| json!({"name": l.0, "count": n})).collect::<Vec<_>>(),
+        "examples": r.examples.iter().map(|e| &e.0).collect::<Vec<_>>(),
     })
 }
 

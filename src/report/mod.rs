@@ -9,9 +9,10 @@ pub mod explain;
 pub mod json;
 pub mod text;
 
-use crate::aggregate::{CodeKey, LineCounts, Summary};
+use crate::aggregate::{CodeKey, LineCounts, SAMPLE_MAX_BYTES, Summary, UNCLASSIFIED};
 use crate::code::Class;
 use crate::event::{Mta, Stage, Status};
+use crate::mask::mask;
 
 use crate::pipeline::InputStatus;
 use crate::rules::{Classified, Rules, text_in};
@@ -78,6 +79,8 @@ pub struct ReasonRow {
     pub without_code: u64,
     /// Block lists the replies named.
     pub lists: Vec<(Untrusted, u64)>,
+    /// For the unclassified failures, their most frequent texts, masked.
+    pub examples: Vec<Untrusted>,
 }
 
 /// Failures a provider rule recognised, with the provider's own meaning.
@@ -318,11 +321,25 @@ fn reason_rows(c: &Classified, k: Words<'_>, rules: &Rules) -> Vec<ReasonRow> {
                 codes: top_n(codes.into_iter(), 5),
                 without_code,
                 lists,
+                examples: if rule == UNCLASSIFIED { unclassified_examples(c) } else { Vec::new() },
             }
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.id.cmp(&b.id)));
     rows
+}
+
+/// The most frequent texts no rule matched, masked as the code examples
+/// are; texts alike once masked are shown once.
+fn unclassified_examples(c: &Classified) -> Vec<Untrusted> {
+    let mut shown: Vec<Untrusted> = Vec::new();
+    for (_, text) in &c.unclassified {
+        let masked = Untrusted(mask(text, SAMPLE_MAX_BYTES));
+        if !shown.iter().any(|s| s.0 == masked.0) {
+            shown.push(masked);
+        }
+    }
+    shown
 }
 
 /// The reasons of one code's failures.

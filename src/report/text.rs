@@ -245,6 +245,9 @@ fn reasons(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
             indented(w, &lists.join(", "))?;
         }
         indented(w, &row.hint)?;
+        for example in &row.examples {
+            indented(w, &format!("{}: \"{}\"", l.t("example"), for_terminal(&example.0)))?;
+        }
     }
     Ok(())
 }
