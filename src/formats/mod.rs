@@ -97,7 +97,7 @@ pub fn parse_line_cached<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut St
             None => {}
         }
     }
-    let (time, mta, message) = match prefix(line, ctx, stamps) {
+    let (time, mta, message) = match prefix(line, ctx, stamps, false) {
         Ok(found) => found,
         Err(answer) => return answer,
     };
@@ -134,16 +134,51 @@ type Split<'a> = (Option<LogTime>, Option<Mta>, &'a [u8]);
 
 /// The [`Split`] of a line; `Err` holds the whole answer for blank lines
 /// and other programs' lines.
-fn prefix<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Result<Split<'a>, ParsedLine<'a>> {
-    match prefix_of(line, ctx, stamps) {
-        // `docker compose logs` writes the service before each line of a
-        // container's log; the line after it is read as it stands (once:
-        // a line of many `a | ` is no deeper).
-        Ok((None, None, _)) => match compose_service(line) {
-            Some(rest) => prefix_of(rest, ctx, stamps),
-            None => Ok((None, None, line)),
-        },
-        found => found,
+fn prefix<'a>(
+    line: &'a [u8],
+    ctx: &ParseContext,
+    stamps: &mut StampCache,
+    after_service: bool,
+) -> Result<Split<'a>, ParsedLine<'a>> {
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
+    }
+    // Only a date (`2026-`) can start Exim's own stamp.
+    let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
+    if let Some((time, offset, rest)) = exim_stamp {
+        let time = ctx.on_local_clock(time, offset);
+        // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
+        // Exim's own stamp: an MTA's syslog tag after it tells them apart.
+        return Ok(match syslog::host_and_tag(rest).and_then(|(_, p, m)| program_mta(p).map(|mta| (mta, m))) {
+            Some((mta, message)) => (time, Some(mta), message),
+            None => (time, Some(Mta::Exim), rest),
+        });
+    }
+    let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) else {
+        return if after_service { Ok((None, None, line)) } else { after_compose_service(line, ctx, stamps) };
+    };
+    let time = ctx.on_local_clock(p.time, p.offset);
+    match program_mta(p.program) {
+        Some(mta) => Ok((time, Some(mta), p.message)),
+        None if p.program.is_empty() => Ok((time, None, p.message)),
+        None => Err(ParsedLine { kind: LineKind::Foreign, time, event: None }),
+    }
+}
+
+/// A line that is none of the above, read after the service name
+/// `docker compose logs` writes before each line of a container's log;
+/// only once, so a line of many `a | ` goes no deeper. Out of line: the
+/// common lines never come here.
+#[cold]
+#[inline(never)]
+fn after_compose_service<'a>(
+    line: &'a [u8],
+    ctx: &ParseContext,
+    stamps: &mut StampCache,
+) -> Result<Split<'a>, ParsedLine<'a>> {
+    match compose_service(line) {
+        Some(rest) => prefix(rest, ctx, stamps, true),
+        None => Ok((None, None, line)),
     }
 }
 
@@ -160,32 +195,6 @@ fn compose_service(line: &[u8]) -> Option<&[u8]> {
         None => Some(rest),
         Some(b' ') => Some(&rest[1..]),
         Some(_) => None,
-    }
-}
-
-fn prefix_of<'a>(line: &'a [u8], ctx: &ParseContext, stamps: &mut StampCache) -> Result<Split<'a>, ParsedLine<'a>> {
-    if line.iter().all(u8::is_ascii_whitespace) {
-        return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
-    }
-    // Only a date (`2026-`) can start Exim's own stamp.
-    let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
-    if let Some((time, offset, rest)) = exim_stamp {
-        let time = ctx.on_local_clock(time, offset);
-        // Some syslog templates write `YYYY-MM-DD hh:mm:ss host prog[pid]: `,
-        // Exim's own stamp: an MTA's syslog tag after it tells them apart.
-        return Ok(match syslog::host_and_tag(rest).and_then(|(_, p, m)| program_mta(p).map(|mta| (mta, m))) {
-            Some((mta, message)) => (time, Some(mta), message),
-            None => (time, Some(Mta::Exim), rest),
-        });
-    }
-    let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) else {
-        return Ok((None, None, line));
-    };
-    let time = ctx.on_local_clock(p.time, p.offset);
-    match program_mta(p.program) {
-        Some(mta) => Ok((time, Some(mta), p.message)),
-        None if p.program.is_empty() => Ok((time, None, p.message)),
-        None => Err(ParsedLine { kind: LineKind::Foreign, time, event: None }),
     }
 }
 
