@@ -6,7 +6,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use predicates::prelude::*;
 
-use crate::util::{code_counts, counts, fixture, flat_stdout, json_report, map, smtpstat};
+use crate::util::{code_counts, counts, fixture, flat, flat_stdout, json_report, map, smtpstat};
 
 fn mixed() -> String {
     fixture("postfix-mixed.log").display().to_string()
@@ -405,4 +405,14 @@ fn unclassified_failures_show_their_most_frequent_texts_masked() {
     assert!(classified.into_iter().all(|x| x["examples"] == serde_json::json!([])));
     let text = flat_stdout(&[path]);
     assert!(text.contains(r#"Example: "550 zork <*@example.com> plonk""#), "{text}");
+}
+
+#[test]
+fn a_log_of_codeless_failures_does_not_claim_to_have_none() {
+    let log = "2026-11-22 08:01:02 H=(x) [192.0.2.7] F=<a@example.org> rejected RCPT <nobody@example.com>: Unrouteable address\n\
+               2026-11-22 08:01:03 H=(x) [192.0.2.7] F=<a@example.org> rejected RCPT <ghost@example.com>: Unrouteable address\n";
+    let out = smtpstat().write_stdin(log).assert().success().get_output().stdout.clone();
+    let text = flat(&out);
+    assert!(text.contains("its 2 failures were logged without a code"), "{text}");
+    assert!(!text.contains("No failures in this log"), "{text}");
 }

@@ -393,6 +393,9 @@ fn class_contrast(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         }
         (Some(t), None, _) => writeln!(w, "  {}", fill("only_transient", t)),
         (None, Some(p), _) => writeln!(w, "  {}", fill("only_permanent", p)),
+        _ if r.failures_without_code > 0 => {
+            writeln!(w, "  {}", l.f("no_coded_failures", &[("n", &r.failures_without_code.to_string())]))
+        }
         _ => writeln!(w, "  {}", l.t("no_failures")),
     }
 }
