@@ -233,6 +233,10 @@ pub struct Summary {
     pub classes: [u64; 4],
     pub statuses: [u64; Status::ALL.len()],
     pub details: Map<CodeKey, CodeDetail>,
+    /// Failures the log states without a code (Exim's own refusals and
+    /// most of its deferrals, Postfix expiries): their statuses, domains,
+    /// hosts and texts, as a code's detail has them.
+    pub codeless: CodeDetail,
     /// Codes the log implies but does not state, counted apart.
     pub inferred: Map<(BasicCode, Option<EnhancedCode>), u64>,
     /// Events per hour (start of hour) and class.
@@ -359,9 +363,12 @@ impl Summary {
             self.statuses[s.index()] += 1;
         }
         let Some(key) = CodeKey::of(ev) else {
-            // Without a code, a failure still has a reason to find.
+            // Without a code, a failure still has a reason to find, and
+            // domains and hosts behind it.
             if ev.status.is_some_and(Status::failed) {
-                self.record_failure(ev, None, SAMPLE_HASH.hash_one(ev.text));
+                let h = SAMPLE_HASH.hash_one(ev.text);
+                self.record_failure(ev, None, h);
+                self.add_codeless(ev, h);
             }
             return;
         };
@@ -398,6 +405,21 @@ impl Summary {
         if let Some(h) = text_hash {
             d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
             d.samples.offer_up_to(ev.text, h, SAMPLES_PER_CODE);
+        }
+    }
+
+    /// A failure without a code, whose text hashes to `text_hash`.
+    fn add_codeless(&mut self, ev: &Event<'_>, text_hash: u64) {
+        let d = &mut self.codeless;
+        d.count += 1;
+        if let Some(s) = ev.status {
+            d.statuses[s.index()] += 1;
+        }
+        d.stages[ev.stage.index()] += 1;
+        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
+        d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
+        if !ev.text.is_empty() {
+            d.samples.offer_up_to(ev.text, text_hash, SAMPLES_PER_CODE);
         }
     }
 
@@ -538,6 +560,7 @@ impl Summary {
         self.see_time(other.first);
         self.see_time(other.last);
         self.unrecognized_samples.merge(&other.unrecognized_samples, UNRECOGNIZED_SAMPLES);
+        self.codeless.merge(&other.codeless);
         for (k, f) in &other.failures {
             let room = self.failures.len() < DISTINCT_SHAPES;
             match self.failures.get_mut(k) {

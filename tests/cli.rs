@@ -408,11 +408,28 @@ fn unclassified_failures_show_their_most_frequent_texts_masked() {
 }
 
 #[test]
-fn a_log_of_codeless_failures_does_not_claim_to_have_none() {
+fn codeless_failures_are_reported_with_their_domains_and_hosts() {
     let log = "2026-11-22 08:01:02 H=(x) [192.0.2.7] F=<a@example.org> rejected RCPT <nobody@example.com>: Unrouteable address\n\
                2026-11-22 08:01:03 H=(x) [192.0.2.7] F=<a@example.org> rejected RCPT <ghost@example.com>: Unrouteable address\n";
     let out = smtpstat().write_stdin(log).assert().success().get_output().stdout.clone();
     let text = flat(&out);
     assert!(text.contains("its 2 failures were logged without a code"), "{text}");
     assert!(!text.contains("No failures in this log"), "{text}");
+    // They get a section of their own, as a code would.
+    assert!(text.contains("Failures without a code — 2 events"), "{text}");
+    assert!(text.contains("Recipient domains: example.com (2)"), "{text}");
+    let out = smtpstat().args(["--format", "json"]).write_stdin(log).assert().success().get_output().stdout.clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let c = &r["codeless"];
+    assert_eq!(c["count"], 2);
+    assert_eq!(c["statuses"], serde_json::json!({"rejected": 2}));
+    assert_eq!(c["domains"], serde_json::json!([{"name": "example.com", "count": 2}]));
+    assert_eq!(c["remotes"], serde_json::json!([{"name": "192.0.2.7", "count": 2}]));
+    assert_eq!(c["reasons"], serde_json::json!([{"reason": "Unknown recipient", "count": 2}]));
+    assert_eq!(c["examples"], serde_json::json!(["Unrouteable address"]));
+    let coded = "Nov 22 08:01:02 mx1 postfix/smtp[1]: 4F2A1B3C5D: to=<a@example.com>, relay=r[192.0.2.1]:25, dsn=5.1.1, status=bounced (host r[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command))\n";
+    let out = smtpstat().args(["--format", "json"]).write_stdin(coded).assert().success().get_output().stdout.clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r["failures_without_code"], 0);
+    assert!(r["codeless"].is_null(), "no section without such failures");
 }

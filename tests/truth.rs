@@ -33,6 +33,11 @@ fn check_reasons(r: &Value, file: &str) {
         + r["failures_without_code"].as_u64().unwrap();
     let reasons: u64 = r["reasons"].as_array().unwrap().iter().map(|x| x["count"].as_u64().unwrap()).sum();
     assert_eq!(reasons, failures, "reasons of {file}");
+    // The codeless section holds every failure without a code, or is null.
+    match r["failures_without_code"].as_u64().unwrap() {
+        0 => assert!(r["codeless"].is_null(), "{file}"),
+        n => assert_eq!(r["codeless"]["count"], n, "{file}"),
+    }
 }
 
 /// One test per file of `real/`, named after it.

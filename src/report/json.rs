@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value, json};
 
 use super::explain::CodePage;
-use super::{CodeRow, CodeSection, ProviderRow, ReasonRow, Report, Untrusted};
+use super::{CodeRow, CodeSection, CodelessSection, Details, ProviderRow, ReasonRow, Report, Untrusted};
 use crate::code::Class;
 use crate::event::Status;
 use crate::i18n::Lang;
@@ -56,18 +56,31 @@ fn section(s: &CodeSection) -> Value {
     let Value::Object(mut m) = code_row(&s.row) else { unreachable!("code_row is an object") };
     m.extend(page(&s.page));
     m.insert("enhanced".into(), s.paired.iter().map(|(c, t, n)| json!({"code": c, "title": t, "count": n})).collect());
-    m.insert("statuses".into(), s.statuses.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
-    m.insert("stages".into(), s.stages.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
-    m.insert("domains".into(), names(&s.domains));
-    m.insert("distinct_domains".into(), json!(s.distinct_domains));
-    m.insert("remotes".into(), names(&s.remotes));
-    m.insert("distinct_remotes".into(), json!(s.distinct_remotes));
-    m.insert("other_domains".into(), json!(s.other_domains));
-    m.insert("other_remotes".into(), json!(s.other_remotes));
-    m.insert("examples".into(), s.samples.iter().map(|x| json!(x.0)).collect());
-    m.insert("reasons".into(), s.reasons.iter().map(|(name, n)| json!({"reason": name, "count": n})).collect());
+    add_details(&mut m, &s.details);
     m.insert("providers".into(), s.providers.iter().map(provider).collect());
     Value::Object(m)
+}
+
+/// The failures logged without a code, or null.
+fn codeless(c: Option<&CodelessSection>) -> Value {
+    let Some(c) = c else { return Value::Null };
+    let mut m = Map::new();
+    m.insert("count".into(), json!(c.count));
+    add_details(&mut m, &c.details);
+    Value::Object(m)
+}
+
+fn add_details(m: &mut Map<String, Value>, d: &Details) {
+    m.insert("statuses".into(), d.statuses.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
+    m.insert("stages".into(), d.stages.iter().map(|(st, n)| (st.name().to_string(), json!(n))).collect());
+    m.insert("domains".into(), names(&d.domains));
+    m.insert("distinct_domains".into(), json!(d.distinct_domains));
+    m.insert("remotes".into(), names(&d.remotes));
+    m.insert("distinct_remotes".into(), json!(d.distinct_remotes));
+    m.insert("other_domains".into(), json!(d.other_domains));
+    m.insert("other_remotes".into(), json!(d.other_remotes));
+    m.insert("examples".into(), d.samples.iter().map(|x| json!(x.0)).collect());
+    m.insert("reasons".into(), d.reasons.iter().map(|(name, n)| json!({"reason": name, "count": n})).collect());
 }
 
 fn provider(p: &ProviderRow) -> Value {
@@ -137,6 +150,7 @@ pub fn to_value(r: &Report) -> Value {
         "reasons": r.reasons.iter().map(reason).collect::<Vec<_>>(),
         "providers": r.providers.iter().map(provider).collect::<Vec<_>>(),
         "top": r.sections.iter().map(section).collect::<Vec<_>>(),
+        "codeless": codeless(r.codeless.as_ref()),
         "unrecognized_samples": r.unrecognized_samples.iter().map(|u| json!(u.0)).collect::<Vec<_>>(),
         "overflow_events": r.overflow,
         "contrast": {

@@ -9,7 +9,7 @@ pub mod explain;
 pub mod json;
 pub mod text;
 
-use crate::aggregate::{CodeKey, LineCounts, SAMPLE_MAX_BYTES, Summary, UNCLASSIFIED};
+use crate::aggregate::{CodeDetail, CodeKey, LineCounts, SAMPLE_MAX_BYTES, Summary, UNCLASSIFIED};
 use crate::code::Class;
 use crate::event::{Mta, Stage, Status};
 use crate::mask::mask;
@@ -102,17 +102,30 @@ pub struct CodeSection {
     pub page: CodePage,
     /// Enhanced codes that came with this basic code: (code, title, count).
     pub paired: Vec<(String, String, u64)>,
+    /// What providers that sent this code say it means.
+    pub providers: Vec<ProviderRow>,
+    pub details: Details,
+}
+
+/// The failures logged without a code, as a code's section shows its own.
+#[derive(Clone, Debug)]
+pub struct CodelessSection {
+    pub count: u64,
+    pub details: Details,
+}
+
+/// Where a set of events came from and what they said.
+#[derive(Clone, Debug)]
+pub struct Details {
     pub statuses: Vec<(Status, u64)>,
     pub stages: Vec<(Stage, u64)>,
     pub domains: Vec<(Untrusted, u64)>,
     pub remotes: Vec<(Untrusted, u64)>,
     pub distinct_domains: usize,
     pub distinct_remotes: usize,
-    /// The reasons of this code's failures, most frequent first.
+    /// The reasons of the failures, most frequent first.
     pub reasons: Vec<(String, u64)>,
-    /// What providers that sent this code say it means.
-    pub providers: Vec<ProviderRow>,
-    /// Events whose domain or host was past the per-code cap.
+    /// Events whose domain or host was past the cap.
     pub other_domains: u64,
     pub other_remotes: u64,
     pub samples: Vec<Untrusted>,
@@ -144,6 +157,8 @@ pub struct Report {
     pub statuses: Vec<(Status, u64)>,
     pub inferred: Vec<InferredRow>,
     pub sections: Vec<CodeSection>,
+    /// The failures logged without a code, when there are any.
+    pub codeless: Option<CodelessSection>,
     pub class_contrast: ClassContrast,
     pub hourly: Vec<(LogTime, [u64; 4])>,
     pub window: Option<(LogTime, LogTime)>,
@@ -217,7 +232,7 @@ impl Report {
             .take(opts.top)
             .map(|(key, _)| {
                 let own_providers = providers.iter().filter(|p| p.code == any(*key)).cloned().collect();
-                let reasons = reason_names(c, k, rules, *key);
+                let reasons = reason_names(c, k, rules, Some(*key));
                 section(summary, k, *key, coded_events, opts.top, reasons, own_providers)
             })
             .collect();
@@ -254,6 +269,10 @@ impl Report {
             statuses: Status::ALL.iter().map(|s| (*s, summary.status(*s))).collect(),
             inferred,
             sections,
+            codeless: (summary.codeless.count > 0).then(|| CodelessSection {
+                count: summary.codeless.count,
+                details: details(&summary.codeless, opts.top, reason_names(c, k, rules, None)),
+            }),
             class_contrast: ClassContrast {
                 transient_total: summary.classes[Class::Transient.index()],
                 permanent_total: summary.classes[Class::Permanent.index()],
@@ -343,8 +362,8 @@ fn unclassified_examples(c: &Classified) -> Vec<Untrusted> {
 }
 
 /// The reasons of one code's failures.
-fn reason_names(c: &Classified, k: Words<'_>, rules: &Rules, key: CodeKey) -> Vec<(String, u64)> {
-    let counts = c.reasons.iter().filter(|((_, c), _)| *c == Some(key)).map(|((rule, _), n)| (*rule, *n));
+fn reason_names(c: &Classified, k: Words<'_>, rules: &Rules, key: Option<CodeKey>) -> Vec<(String, u64)> {
+    let counts = c.reasons.iter().filter(|((_, c), _)| *c == key).map(|((rule, _), n)| (*rule, *n));
     top_n(counts, 5).into_iter().map(|(rule, n)| (reason_text(k, rules, rule).1, n)).collect()
 }
 
@@ -418,6 +437,17 @@ fn section(
         .into_iter()
         .map(|(e, n)| (e.to_string(), k.title(AnyCode::Enhanced(e)), n))
         .collect();
+    CodeSection {
+        row: row(k, code, d.count, total),
+        page: page(k, code),
+        paired,
+        providers,
+        details: details(d, top, reasons),
+    }
+}
+
+/// The statuses, stages, names and examples of `d`, with `reasons`.
+fn details(d: &CodeDetail, top: usize, reasons: Vec<(String, u64)>) -> Details {
     let names = |m: &crate::aggregate::Map<crate::aggregate::Name, u64>| {
         top_n(m.iter().map(|(name, n)| (&name[..], *n)), top.clamp(3, 10))
             .into_iter()
@@ -426,10 +456,7 @@ fn section(
     };
     let mut stages: Vec<(Stage, u64)> = nonzero(&d.stages, &Stage::ALL);
     stages.sort_by_key(|s| std::cmp::Reverse(s.1));
-    CodeSection {
-        row: row(k, code, d.count, total),
-        page: page(k, code),
-        paired,
+    Details {
         statuses: nonzero(&d.statuses, &Status::ALL),
         stages,
         domains: names(&d.domains),
@@ -437,7 +464,6 @@ fn section(
         distinct_domains: d.domains.len(),
         distinct_remotes: d.remotes.len(),
         reasons,
-        providers,
         other_domains: d.other_domains,
         other_remotes: d.other_remotes,
         samples: d.samples.texts().map(|t| Untrusted(t.to_string())).collect(),

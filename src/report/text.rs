@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::explain::{CodePage, Contrast};
-use super::{CodeRow, CodeSection, Report, Untrusted};
+use super::{CodeRow, CodeSection, Details, Report, Untrusted};
 use crate::code::Class;
 use crate::event::Status;
 use crate::i18n::Lang;
@@ -24,6 +24,7 @@ pub fn render(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
     for s in &r.sections {
         section(s, l, w)?;
     }
+    codeless(r, l, w)?;
     class_contrast(r, l, w)?;
     hourly(r, l, w)?;
     unrecognized(r, l, w)?;
@@ -327,18 +328,7 @@ fn section(s: &CodeSection, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         let v: Vec<String> = s.paired.iter().map(|(c, t, n)| format!("{c} {t} ({n})")).collect();
         wrap(w, l.t("enhanced_codes"), &v.join(", "))?;
     }
-    let st: Vec<String> = s.statuses.iter().map(|(st, n)| format!("{} {n}", l.label(st.name()))).collect();
-    if !st.is_empty() {
-        wrap(w, l.t("statuses"), &st.join(", "))?;
-    }
-    let sg: Vec<String> = s.stages.iter().map(|(st, n)| format!("{} {n}", l.label(st.label_key()))).collect();
-    if !sg.is_empty() {
-        wrap(w, l.t("in_reply_to"), &sg.join(", "))?;
-    }
-    if !s.reasons.is_empty() {
-        let v: Vec<String> = s.reasons.iter().map(|(name, n)| format!("{name} ({n})")).collect();
-        wrap(w, l.t("reason"), &v.join(", "))?;
-    }
+    details_head(&s.details, l, w)?;
     for p in &s.providers {
         let mut text = format!("{} ({})", p.name, p.count);
         if let Some(m) = &p.meaning {
@@ -352,13 +342,44 @@ fn section(s: &CodeSection, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
         }
         wrap(w, l.t("provider"), &text)?;
     }
-    if !s.domains.is_empty() {
-        wrap(w, l.t("recipient_domains"), &names(l, &s.domains, s.distinct_domains, s.other_domains))?;
+    details_tail(&s.details, l, w)
+}
+
+/// The failures logged without a code: their statuses, reasons, domains,
+/// hosts and texts.
+fn codeless(r: &Report, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    let Some(c) = &r.codeless else { return Ok(()) };
+    rule(w, &l.f("codeless_header", &[("count", &c.count.to_string())]))?;
+    details_head(&c.details, l, w)?;
+    details_tail(&c.details, l, w)
+}
+
+/// Statuses, stages and reasons of a section.
+fn details_head(d: &Details, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    let st: Vec<String> = d.statuses.iter().map(|(st, n)| format!("{} {n}", l.label(st.name()))).collect();
+    if !st.is_empty() {
+        wrap(w, l.t("statuses"), &st.join(", "))?;
     }
-    if !s.remotes.is_empty() {
-        wrap(w, l.t("remote_hosts"), &names(l, &s.remotes, s.distinct_remotes, s.other_remotes))?;
+    let sg: Vec<String> = d.stages.iter().map(|(st, n)| format!("{} {n}", l.label(st.label_key()))).collect();
+    if !sg.is_empty() {
+        wrap(w, l.t("in_reply_to"), &sg.join(", "))?;
     }
-    for sample in &s.samples {
+    if !d.reasons.is_empty() {
+        let v: Vec<String> = d.reasons.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+        wrap(w, l.t("reason"), &v.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Domains, hosts and example texts of a section.
+fn details_tail(d: &Details, l: &Lang, w: &mut dyn Write) -> io::Result<()> {
+    if !d.domains.is_empty() {
+        wrap(w, l.t("recipient_domains"), &names(l, &d.domains, d.distinct_domains, d.other_domains))?;
+    }
+    if !d.remotes.is_empty() {
+        wrap(w, l.t("remote_hosts"), &names(l, &d.remotes, d.distinct_remotes, d.other_remotes))?;
+    }
+    for sample in &d.samples {
         wrap(w, l.t("example"), &format!("\"{}\"", for_terminal(&sample.0)))?;
     }
     Ok(())
