@@ -179,10 +179,12 @@ fn rejected(msg: &[u8]) -> bool {
     })
 }
 
-/// The recipient after a delivery flag: `user@domain` or `user <user@domain>`.
+/// The recipient after a delivery flag: `user@domain` or `user <user@domain>`,
+/// with the colon of `** user@domain: retry timeout exceeded` left out.
 fn recipient_domain(after_flag: &[u8]) -> &[u8] {
     let end = after_flag.iter().position(|&c| c == b' ').unwrap_or(after_flag.len());
     let first = &after_flag[..end];
+    let first = first.strip_suffix(b":").unwrap_or(first);
     let next = &after_flag[end..];
     if next.starts_with(b" <")
         && let Some(close) = memchr::memchr(b'>', next)

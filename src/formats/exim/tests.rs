@@ -55,6 +55,8 @@ fn deliveries() {
 
     let e = ev("1xVMxB-0006LH-1N => bob <bob@example.com> R=local_user T=mail_spool");
     assert_eq!((e.status, e.domain), (Some(Status::Sent), &b"example.com"[..]));
+    let e = ev("1xVMxD-0006MG-1W ** r452@sink.example.net: retry timeout exceeded");
+    assert_eq!((e.status, e.domain), (Some(Status::Bounced), &b"sink.example.net"[..]));
     assert_eq!(
         parse(b"1xVMxB-0006LH-1N <= alice@example.com H=(client.example.org) [127.0.0.1]:50911 P=esmtp S=434"),
         Parsed::Line
