@@ -246,6 +246,10 @@ fn stage(rest: &[u8]) -> Stage {
     if find!(rest, b"authenticator failed").is_some() {
         return Stage::Auth;
     }
+    // `defer (111): Connection refused`: no command was sent.
+    if find!(rest, b"Connection refused").is_some() {
+        return Stage::Connect;
+    }
     Stage::Unknown
 }
 

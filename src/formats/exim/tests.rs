@@ -55,6 +55,10 @@ fn deliveries() {
 
     let e = ev("1xVMxB-0006LH-1N => bob <bob@example.com> R=local_user T=mail_spool");
     assert_eq!((e.status, e.domain), (Some(Status::Sent), &b"example.com"[..]));
+    let e = ev(
+        "1xVMxK-0006Nh-1p == user@refused.example.net R=capture_sinks T=capture_sink_smtp defer (111): Connection refused DT=0.000s",
+    );
+    assert_eq!((e.status, e.stage), (Some(Status::Deferred), Stage::Connect));
     let e = ev("1xVMxD-0006MG-1W ** r452@sink.example.net: retry timeout exceeded");
     assert_eq!((e.status, e.domain), (Some(Status::Bounced), &b"sink.example.net"[..]));
     assert_eq!(
