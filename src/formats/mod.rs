@@ -143,6 +143,10 @@ fn prefix<'a>(
     if line.iter().all(u8::is_ascii_whitespace) {
         return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
     }
+    // journalctl's own lines: `-- Boot 1a2b… --`, `-- No entries --`.
+    if line.starts_with(b"-- ") && line.ends_with(b" --") {
+        return Err(ParsedLine { kind: LineKind::Foreign, time: None, event: None });
+    }
     // Only a date (`2026-`) can start Exim's own stamp.
     let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
     if let Some((time, offset, rest)) = exim_stamp {
@@ -160,6 +164,10 @@ fn prefix<'a>(
     let time = ctx.on_local_clock(p.time, p.offset);
     match program_mta(p.program) {
         Some(mta) => Ok((time, Some(mta), p.message)),
+        // syslogd's own `-- MARK --`.
+        None if p.program.is_empty() && p.message == b"-- MARK --" => {
+            Err(ParsedLine { kind: LineKind::Foreign, time, event: None })
+        }
         None if p.program.is_empty() => Ok((time, None, p.message)),
         None => Err(ParsedLine { kind: LineKind::Foreign, time, event: None }),
     }
@@ -271,7 +279,15 @@ mod tests {
         assert_eq!(kind("Nov 23 04:58:29 mx postfix/qmgr[5]: 4F1A2: removed"), LineKind::Recognized(Mta::Postfix));
         assert_eq!(kind("Nov 23 04:58:29 mx postfix-out/smtp[5]: anything"), LineKind::Recognized(Mta::Postfix));
         assert_eq!(kind("Nov 23 04:58:29 mx dovecot: imap-login: Login: user=<a>"), LineKind::Foreign);
-        assert_eq!(kind("Nov 23 04:58:29 mx -- MARK --"), LineKind::Unrecognized);
+        // The logging system's own lines are another program's.
+        assert_eq!(kind("Nov 23 04:58:29 mx -- MARK --"), LineKind::Foreign);
+        assert_eq!(kind("-- Boot 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d --"), LineKind::Foreign);
+        assert_eq!(kind("-- No entries --"), LineKind::Foreign);
+        assert_eq!(
+            kind("-- Logs begin at Sat 2026-12-05 06:00:09 UTC, end at Sun 2026-12-06 03:00:00 UTC. --"),
+            LineKind::Foreign
+        );
+        assert_eq!(kind("-- not journalctl's"), LineKind::Unrecognized);
         assert_eq!(kind("connect from x[192.0.2.1]"), LineKind::Recognized(Mta::Postfix));
         assert_eq!(kind("2026-11-23 04:58:29 mx postfix/qmgr[5]: 4F1A2: removed"), LineKind::Recognized(Mta::Postfix));
         assert_eq!(kind("2026-11-23 04:58:29 mx sm-mta[5]: x: from=<a@b>"), LineKind::Recognized(Mta::Sendmail));
