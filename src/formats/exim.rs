@@ -124,10 +124,17 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         ev.stage = stage(rest);
     }
     ev.text = match reply.start {
+        // A callout's reply is the answer to Exim's own check of an
+        // address: the words before it say which.
+        Some(s) if flag.is_none() => verify_failure(&msg[..s]).map_or(&msg[s..], |v| &msg[v..]),
         Some(s) => &msg[s..],
         None if ev.status.is_some_and(Status::failed) => failure_words(rest),
         None => &[],
     };
+    // `defer (111): Connection refused`: no command was sent.
+    if ev.stage == Stage::Unknown && ev.text.starts_with(b"Connection refused") {
+        ev.stage = Stage::Connect;
+    }
     Parsed::Event(ev)
 }
 
@@ -177,6 +184,14 @@ fn rejected(msg: &[u8]) -> bool {
         let next = &msg[i + 9..];
         WHAT.iter().any(|w| next.starts_with(w) && matches!(next.get(w.len()), None | Some(b' ' | b':')))
     })
+}
+
+/// Where `sender verify fail for <…>` or `recipient verify fail for <…>`
+/// starts in `before`, the message before a callout's reply.
+fn verify_failure(before: &[u8]) -> Option<usize> {
+    let at = find!(before, b" verify fail for <")?;
+    let word = before[..at].iter().rposition(|&c| c == b' ').map_or(0, |i| i + 1);
+    matches!(&before[word..at], b"sender" | b"recipient").then_some(word)
 }
 
 /// The recipient after a delivery flag: `user@domain` or `user <user@domain>`,
@@ -245,10 +260,6 @@ fn stage(rest: &[u8]) -> Stage {
     }
     if find!(rest, b"authenticator failed").is_some() {
         return Stage::Auth;
-    }
-    // `defer (111): Connection refused`: no command was sent.
-    if find!(rest, b"Connection refused").is_some() {
-        return Stage::Connect;
     }
     Stage::Unknown
 }

@@ -143,10 +143,6 @@ fn prefix<'a>(
     if line.iter().all(u8::is_ascii_whitespace) {
         return Err(ParsedLine { kind: LineKind::Blank, time: None, event: None });
     }
-    // journalctl's own lines: `-- Boot 1a2b… --`, `-- No entries --`.
-    if line.starts_with(b"-- ") && line.ends_with(b" --") {
-        return Err(ParsedLine { kind: LineKind::Foreign, time: None, event: None });
-    }
     // Only a date (`2026-`) can start Exim's own stamp.
     let exim_stamp = if line.get(4) == Some(&b'-') { exim::native_prefix_cached(line, stamps) } else { None };
     if let Some((time, offset, rest)) = exim_stamp {
@@ -157,6 +153,10 @@ fn prefix<'a>(
             Some((mta, message)) => (time, Some(mta), message),
             None => (time, Some(Mta::Exim), rest),
         });
+    }
+    // journalctl's own lines: `-- Boot 1a2b… --`, `-- No entries --`.
+    if line.starts_with(b"-- ") && line.ends_with(b" --") {
+        return Err(ParsedLine { kind: LineKind::Foreign, time: None, event: None });
     }
     let Some(p) = syslog::parse_cached(line, &ctx.years, stamps) else {
         return if after_service { Ok((None, None, line)) } else { after_compose_service(line, ctx, stamps) };

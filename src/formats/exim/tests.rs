@@ -160,3 +160,19 @@ fn an_lmtp_socket_is_the_remote_without_its_colon() {
     assert_eq!(e.remote, b"/run/dovecot/lmtp");
     assert_eq!(e.basic.map(|b| b.value()), Some(451));
 }
+
+#[test]
+fn a_callout_reply_keeps_the_check_it_answered() {
+    let e = ev(
+        "H=[192.0.2.1] U=root sender verify fail for <bad@example.org>: response to \"RCPT TO:<bad@example.org>\" from 192.0.2.9 [192.0.2.9] was: 550 REJECTED",
+    );
+    assert_eq!(e.basic.map(|b| b.value()), Some(550));
+    assert_eq!(
+        e.text,
+        &b"sender verify fail for <bad@example.org>: response to \"RCPT TO:<bad@example.org>\" from 192.0.2.9 [192.0.2.9] was: 550 REJECTED"[..]
+    );
+    let e = ev(
+        "10HmaY-0005vi-00 == x@y R=r T=t defer (-44) H=h [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<x@y>: 451 Later",
+    );
+    assert_eq!(e.text, b"451 Later");
+}
