@@ -418,9 +418,7 @@ impl Summary {
         d.stages[ev.stage.index()] += 1;
         d.other_domains += count_lowercase(&mut d.domains, ev.domain);
         d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
-        if !ev.text.is_empty() {
-            d.samples.offer_up_to(ev.text, text_hash, SAMPLES_PER_CODE);
-        }
+        d.samples.offer_up_to(ev.text, text_hash, SAMPLES_PER_CODE);
     }
 
     /// Adds `n` events that count as `t` to the tables; the code's detail

@@ -166,6 +166,14 @@ fn reference_count(log: &[u8], mta: &str) -> ReferenceCount {
     rc
 }
 
+/// The main and the other statuses together, those that occurred.
+fn statuses(main: &Value, other: &Value) -> BTreeMap<String, u64> {
+    let mut st = counts(main);
+    st.extend(counts(other));
+    st.retain(|_, n| *n > 0);
+    st
+}
+
 /// An enhanced code at the start of `s` that is not followed by a digit or a dot.
 fn enhanced_at(re: &Regex, s: &str) -> Option<String> {
     let m = re.find(s)?;
@@ -182,10 +190,7 @@ fn check_mta_log(mta: &str, file: &str) {
     let r = json_report(&[path.to_str().unwrap()]);
     assert_eq!(code_counts(&r, "codes"), reference.codes, "codes of {file}");
     assert_eq!(code_counts(&r, "enhanced_codes"), reference.enhanced, "enhanced codes of {file}");
-    let mut st = counts(&r["statuses"]);
-    st.extend(counts(&r["other_statuses"]));
-    st.retain(|_, n| *n > 0);
-    assert_eq!(st, reference.statuses, "statuses of {file}");
+    assert_eq!(statuses(&r["statuses"], &r["other_statuses"]), reference.statuses, "statuses of {file}");
     assert_eq!(r["lines"]["unrecognized"], 0, "every line of {file} is the MTA's");
     assert_eq!(r["mtas"][mta], r["lines"]["recognized"], "{file} is all {mta}");
     check_reasons(&r, file);
@@ -283,10 +288,7 @@ fn reference_counter_agrees_with_the_truth_files() {
         let rc = reference_count(&log, mta);
         assert_eq!(rc.codes, counts(&truth["event_basic_codes"]), "{name}");
         assert_eq!(rc.enhanced, counts(&truth["event_enhanced_codes"]), "{name}");
-        let mut st = counts(&truth["delivery_status"]);
-        st.extend(counts(&truth["other_status"]));
-        st.retain(|_, n| *n > 0);
-        assert_eq!(rc.statuses, st, "{name}");
+        assert_eq!(rc.statuses, statuses(&truth["delivery_status"], &truth["other_status"]), "{name}");
     }
 }
 
@@ -320,9 +322,7 @@ fn extra_logs_agree_with_the_reference_counter() {
         for path in paths {
             let rc = reference_count(&std::fs::read(&path).unwrap(), mta);
             let r = json_report(&[path.to_str().unwrap()]);
-            let mut st = counts(&r["statuses"]);
-            st.extend(counts(&r["other_statuses"]));
-            st.retain(|_, n| *n > 0);
+            let st = statuses(&r["statuses"], &r["other_statuses"]);
             let got = (code_counts(&r, "codes"), code_counts(&r, "enhanced_codes"), st);
             checked += 1;
             if got != (rc.codes.clone(), rc.enhanced.clone(), rc.statuses.clone()) {

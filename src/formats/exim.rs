@@ -118,11 +118,6 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     if !ev.succeeded() {
         ev.remote = remote(rest);
     }
-    // As for Postfix, a delivery that succeeded answered no command that
-    // needs naming; three searches a line are worth skipping for it.
-    if flag != Some(Status::Sent) {
-        ev.stage = stage(rest);
-    }
     ev.text = match reply.start {
         // A callout's reply is the answer to Exim's own check of an
         // address: the words before it say which.
@@ -131,9 +126,10 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         None if ev.status.is_some_and(Status::failed) => failure_words(rest),
         None => &[],
     };
-    // `defer (111): Connection refused`: no command was sent.
-    if ev.stage == Stage::Unknown && ev.text.starts_with(b"Connection refused") {
-        ev.stage = Stage::Connect;
+    // As for Postfix, a delivery that succeeded answered no command that
+    // needs naming; three searches a line are worth skipping for it.
+    if flag != Some(Status::Sent) {
+        ev.stage = stage(rest, ev.text);
     }
     Parsed::Event(ev)
 }
@@ -245,8 +241,9 @@ fn remote(rest: &[u8]) -> &[u8] {
 }
 
 /// The command a reply answered: from `after RCPT TO:`, `after pipelined
-/// MAIL FROM:`, `rejected RCPT`, `rejected after DATA`, whichever comes first.
-fn stage(rest: &[u8]) -> Stage {
+/// MAIL FROM:`, `rejected RCPT`, `rejected after DATA`, whichever comes first;
+/// none yet when the failure's `text` is a refused connection.
+fn stage(rest: &[u8], text: &[u8]) -> Stage {
     let after = find!(rest, b" after ").map(|i| (i, i + 7));
     let rejected = find!(rest, b"rejected ").map(|i| (i, i + 9));
     let first = match (after, rejected) {
@@ -260,6 +257,10 @@ fn stage(rest: &[u8]) -> Stage {
     }
     if find!(rest, b"authenticator failed").is_some() {
         return Stage::Auth;
+    }
+    // `defer (111): Connection refused`: no command was sent.
+    if text.starts_with(b"Connection refused") {
+        return Stage::Connect;
     }
     Stage::Unknown
 }

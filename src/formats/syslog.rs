@@ -238,6 +238,11 @@ fn month_number(m: &[u8]) -> Option<u8> {
     MONTHS.iter().position(|x| *x == m).map(|i| i as u8 + 1)
 }
 
+/// Four digits as a year.
+fn year4(b: &[u8]) -> Option<i32> {
+    b.iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))
+}
+
 fn digits2(b: &[u8]) -> Option<u8> {
     match b {
         [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some((a - b'0') * 10 + (c - b'0')),
@@ -277,10 +282,7 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
     }
     // Some templates put the year after the day: `Dec  5 2026 06:00:09`.
     let year = match line.get(i + 1..i + 6) {
-        Some([a, b, c, d, b' ']) if [a, b, c, d].iter().all(|c| c.is_ascii_digit()) => {
-            i += 5;
-            Some([a, b, c, d].iter().fold(0, |y, &&c| y * 10 + i32::from(c - b'0')))
-        }
+        Some([year @ .., b' ']) => year4(year).inspect(|_| i += 5),
         _ => None,
     };
     let (h, m, s) = clock(line.get(i + 1..)?)?;
@@ -303,11 +305,7 @@ fn classic(line: &[u8], years: &YearResolver) -> Option<(Option<LogTime>, usize)
 fn year_first(line: &[u8]) -> Option<(Option<LogTime>, usize)> {
     let (digits, rest) = line.split_first_chunk::<4>()?;
     let rest = rest.strip_prefix(b" ")?;
-    if !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let year = digits.iter().fold(0, |y, &c| y * 10 + i32::from(c - b'0'));
-    let (time, len) = classic(rest, &YearResolver::fixed(year))?;
+    let (time, len) = classic(rest, &YearResolver::fixed(year4(digits)?))?;
     Some((time, 5 + len))
 }
 
@@ -421,7 +419,7 @@ pub fn date_time(b: &[u8; 19]) -> Option<Option<LogTime>> {
     if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let year = b[..4].iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))?;
+    let year = year4(&b[..4])?;
     let month = digits2(&b[5..7])?;
     let day = digits2(&b[8..10])?;
     let (h, m, s) = clock(&b[11..])?;

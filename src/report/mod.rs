@@ -263,7 +263,7 @@ impl Report {
             mtas: Mta::ALL.iter().map(|m| (*m, summary.per_mta[m.index()])).collect(),
             classes: summary.classes,
             coded_events,
-            failures_without_code: c.reasons.iter().filter(|((_, key), _)| key.is_none()).map(|(_, n)| n).sum(),
+            failures_without_code: summary.codeless.count,
             codes,
             enhanced,
             statuses: Status::ALL.iter().map(|s| (*s, summary.status(*s))).collect(),
