@@ -20,6 +20,6 @@ pub enum Error {
     Write { path: String, source: io::Error },
     #[error("{0}")]
     Usage(String),
-    #[error("{file}: rule {rule:?}: {message}")]
+    #[error("{file}: {}{message}", if rule.is_empty() { String::new() } else { format!("rule {rule:?}: ") })]
     BadPattern { file: String, rule: String, message: String },
 }

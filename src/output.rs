@@ -53,7 +53,9 @@ pub fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::
         return render(&mut w).and_then(|()| w.flush()).map_err(err);
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(err)?;
+    // tempfile's error names the temporary file, which the user never asked
+    // for; the OS error alone reads right after the path given.
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| err(without_path(e)))?;
     let tmp_path = tmp.path().to_path_buf();
     track(&tmp_path, true);
     let mut w = BufWriter::new(tmp);
@@ -64,6 +66,16 @@ pub fn write_atomically(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::
         .and_then(|tmp| tmp.persist(path).map(drop).map_err(|e| err(e.error)));
     track(&tmp_path, false);
     result
+}
+
+/// An error of tempfile's without the ` at path "…"` it adds: the user
+/// named the report's path, never the temporary file's.
+fn without_path(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.rsplit_once(" at path ") {
+        Some((message, _)) => io::Error::new(e.kind(), message.to_string()),
+        None => e,
+    }
 }
 
 #[cfg(test)]

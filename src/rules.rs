@@ -112,7 +112,7 @@ impl Rules {
             let file: RulesFile = toml::from_str(text).map_err(|e| Error::BadPattern {
                 file: name.clone(),
                 rule: String::new(),
-                message: e.to_string(),
+                message: toml_error(text, &e),
             })?;
             let user = !name.starts_with("patterns/");
             for r in file.rule {
@@ -248,6 +248,24 @@ fn parse(pattern: &str) -> Result<Hir, String> {
         E::Translate(e) => format!("{} at character {}", e.kind(), e.span().start.column),
         _ => e.to_string(),
     })
+}
+
+/// A TOML error on one line: where it is, what is wrong, and the start of
+/// the line. The parser's own message quotes the whole line, which can be
+/// megabytes when the file given is no rules file at all.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    const SHOWN: usize = 60;
+    let message = e.message().trim_end();
+    let Some(at) = e.span().map(|s| s.start.min(text.len())) else {
+        return message.to_string();
+    };
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].split('\n').next().unwrap_or_default();
+    let number = text[..at].matches('\n').count() + 1;
+    let column = text[line_start..at].chars().count() + 1;
+    let shown: String = line.chars().take(SHOWN).collect();
+    let more = if shown.len() < line.len() { " …" } else { "" };
+    format!("line {number}, column {column}: {message} (in \"{shown}\"{more})")
 }
 
 /// The regex for a pattern, and the pattern parsed (for the prefilter).

@@ -152,6 +152,18 @@ fn output_file_is_written() {
 }
 
 #[test]
+fn an_output_path_that_cannot_be_written_is_named_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no-such-dir").join("report.txt");
+    let err = smtpstat().args(["-o", out.to_str().unwrap(), &mixed()]).assert().code(2).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains(&format!("{}: No such file or directory", out.display())), "{err}");
+    // Not the temporary file the report would have been written to first.
+    assert!(!err.contains("at path"), "{err}");
+    assert_eq!(err.matches(".tmp").count(), 1, "the test's own directory alone: {err}");
+}
+
+#[test]
 fn top_limits_the_explained_codes() {
     let r = json_report(&["--top", "2", &mixed()]);
     assert_eq!(r["top"].as_array().unwrap().len(), 2);
@@ -369,6 +381,20 @@ fn user_patterns_add_rules_and_bad_ones_are_named() {
         .code(2)
         .stderr(predicate::str::contains("local.toml"))
         .stderr(predicate::str::contains("oops"));
+}
+
+#[test]
+fn a_patterns_file_that_is_no_toml_gets_one_short_line() {
+    // A log given by mistake as a rules file: one 100 kB line.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("mail.log");
+    std::fs::write(&rules, format!("Nov 22 08:01:02 mx1 postfix/smtp[1]: {}\n", "x".repeat(100_000))).unwrap();
+    let out = smtpstat().args(["--patterns", rules.to_str().unwrap(), &mixed()]).assert().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with(&format!("smtpstat: {}: line 1, column ", rules.display())), "{err}");
+    assert!(err.contains("(in \"Nov 22 08:01:02 mx1"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.len() < 400, "{} bytes", err.len());
 }
 
 #[test]
