@@ -16,6 +16,8 @@ use crate::time::LogTime;
 mod shape;
 
 pub use shape::FailureShape;
+#[cfg(test)]
+use shape::SHAPE_TEXT_MAX;
 use shape::shape_hash;
 
 pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -38,6 +40,11 @@ pub const UNRECOGNIZED_SAMPLES: usize = 50;
 /// first seen, so above the cap the lists may differ a little between
 /// runs with different thread counts; below it, everything is exact.
 pub const NAMES_PER_CODE: usize = 10_000;
+/// Distinct names kept over all codes of one summary (one worker's):
+/// crafted input with thousands of codes, each with thousands of names,
+/// would otherwise hold millions. Events of names past it count in
+/// `other` as past `NAMES_PER_CODE`. About 15 MiB of tables.
+pub const NAMES_HELD: usize = 200_000;
 /// Distinct enhanced codes, and codes with details, kept; the registry has
 /// a few hundred, so only crafted input reaches these.
 pub const DISTINCT_CODES: usize = 10_000;
@@ -47,6 +54,11 @@ pub const DISTINCT_HOURS: usize = 100_000;
 pub const UNCLASSIFIED: u16 = u16::MAX;
 /// Distinct failure shapes kept for classification.
 pub const DISTINCT_SHAPES: usize = 50_000;
+/// Bytes of example text the shapes of one summary hold: replies run up
+/// to `shape::SHAPE_TEXT_MAX`, so crafted ones, each of its own shape, would
+/// otherwise hold 50 MiB per worker. A real log's shapes hold well under
+/// one.
+pub const SHAPE_BYTES: usize = 8 << 20;
 
 /// Longest reply text kept in an example.
 pub const SAMPLE_MAX_BYTES: usize = 400;
@@ -248,7 +260,7 @@ pub struct Summary {
     /// Failures per reply shape and code, each with one example reply,
     /// for the reason and provider rules to classify once per shape.
     pub failures: Shapes,
-    /// Failures past `DISTINCT_SHAPES`, by code.
+    /// Failures past `DISTINCT_SHAPES` or `SHAPE_BYTES`, by code.
     pub failures_overflow: Map<Option<CodeKey>, u64>,
     /// Events left out of a table because it reached its cap.
     pub overflow: u64,
@@ -257,6 +269,10 @@ pub struct Summary {
     /// Their events then only add to counters, and runs of alike ones are
     /// held in `pending` (see [`Summary::settle`]).
     pub skip_success_domains: bool,
+    /// Names held in the tables of `details` and `codeless`, against `NAMES_HELD`.
+    names_held: usize,
+    /// Bytes of example text held in `failures`, against `SHAPE_BYTES`.
+    shape_bytes: usize,
     pending: [Option<(Tally, u64)>; PENDING],
     /// The slot of `pending` filled longest ago.
     oldest: usize,
@@ -336,13 +352,16 @@ impl Summary {
         // keeps one shape for a refusal that many clients get.
         let remote = if key.is_some() { ev.remote } else { &[] };
         let shape = (shape_hash(ev.text, remote), key);
-        if self.failures.len() >= DISTINCT_SHAPES && !self.failures.contains_key(&shape) {
+        let full = self.failures.len() >= DISTINCT_SHAPES || self.shape_bytes >= SHAPE_BYTES;
+        if full && !self.failures.contains_key(&shape) {
             *self.failures_overflow.entry(key).or_default() += 1;
             return;
         }
         let f = self.failures.entry(shape).or_default();
         f.count += 1;
+        let before = f.text.len() + f.remote.len();
         f.offer(SAMPLE_HASH.hash_one((text_hash, remote)), ev.text, remote);
+        self.shape_bytes = (self.shape_bytes + f.text.len() + f.remote.len()).saturating_sub(before);
     }
 
     fn see_time(&mut self, time: Option<LogTime>) {
@@ -395,15 +414,15 @@ impl Summary {
         if let Some(h) = text_hash {
             self.record_failure(ev, Some(key), h);
         }
-        let Some(d) = self.add_tally(tally, 1) else {
+        let Some((d, held)) = self.add_tally(tally, 1) else {
             return;
         };
-        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
+        d.other_domains += count_lowercase(&mut d.domains, ev.domain, held);
         // Only failing codes get a section with hosts and example replies;
         // for the others (most events of a log) these would be a table
         // lookup and a hash of the reply per event for nothing shown.
         if let Some(h) = text_hash {
-            d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
+            d.other_remotes += count_lowercase(&mut d.remotes, ev.remote, held);
             d.samples.offer_up_to(ev.text, h, SAMPLES_PER_CODE);
         }
     }
@@ -416,14 +435,15 @@ impl Summary {
             d.statuses[s.index()] += 1;
         }
         d.stages[ev.stage.index()] += 1;
-        d.other_domains += count_lowercase(&mut d.domains, ev.domain);
-        d.other_remotes += count_lowercase(&mut d.remotes, ev.remote);
+        let held = &mut self.names_held;
+        d.other_domains += count_lowercase(&mut d.domains, ev.domain, held);
+        d.other_remotes += count_lowercase(&mut d.remotes, ev.remote, held);
         d.samples.offer_up_to(ev.text, text_hash, SAMPLES_PER_CODE);
     }
 
     /// Adds `n` events that count as `t` to the tables; the code's detail
-    /// when it has room.
-    fn add_tally(&mut self, t: Tally, n: u64) -> Option<&mut CodeDetail> {
+    /// when it has room, with the count of names held for its name tables.
+    fn add_tally(&mut self, t: Tally, n: u64) -> Option<(&mut CodeDetail, &mut usize)> {
         let class = t.key.class();
         if let Some(e) = t.enhanced {
             self.overflow += add_capped(&mut self.enhanced, &e, n, DISTINCT_CODES);
@@ -449,7 +469,7 @@ impl Summary {
             d.statuses[s.index()] += n;
         }
         d.stages[t.stage.index()] += n;
-        Some(d)
+        Some((d, &mut self.names_held))
     }
 
     /// Counts an event of `t` in `pending`; a tally without a slot there
@@ -531,7 +551,15 @@ impl Summary {
                 results
             })
         };
+        big.names_held = big.names_in_tables();
+        big.shape_bytes = big.failures.values().map(|f| f.text.len() + f.remote.len()).sum();
         (big, results)
+    }
+
+    /// The names the tables of `details` and `codeless` hold.
+    fn names_in_tables(&self) -> usize {
+        let names = |d: &CodeDetail| d.domains.len() + d.remotes.len();
+        self.details.values().map(names).sum::<usize>() + names(&self.codeless)
     }
 
     /// Adds everything of another summary but its per-code details.
@@ -656,7 +684,7 @@ fn has_upper(name: &[u8]) -> bool {
 /// Counts a host or domain name case-insensitively without allocating for
 /// names already seen; returns 1 when the map was full and the name new.
 /// Names longer than any DNS name are not counted.
-fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8]) -> u64 {
+fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8], held: &mut usize) -> u64 {
     if name.is_empty() || name.len() > 255 {
         return 0;
     }
@@ -672,12 +700,13 @@ fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8]) -> u64 {
     } else {
         name
     };
-    let full = map.len() >= NAMES_PER_CODE;
+    let full = map.len() >= NAMES_PER_CODE || *held >= NAMES_HELD;
     match map.get_mut(key) {
         Some(n) => *n += 1,
         None if full => return 1,
         None => {
             map.insert(Name::from_slice(key), 1);
+            *held += 1;
         }
     }
     0
@@ -728,6 +757,54 @@ mod tests {
             status: Some(Status::Bounced),
             ..Event::default()
         }
+    }
+
+    #[test]
+    fn names_over_all_codes_stay_within_their_budget() {
+        // More codes with a full table each than the budget holds.
+        let codes = NAMES_HELD / NAMES_PER_CODE + 2;
+        let mut s = Summary::new(true);
+        let mut events = 0;
+        for c in 0..codes {
+            for i in 0..NAMES_PER_CODE {
+                let domain = format!("d{i}.example");
+                let e = Event {
+                    basic: None,
+                    enhanced: EnhancedCode::new(5, 1, c as u16),
+                    domain: domain.as_bytes(),
+                    ..ev(550, "550 no", "")
+                };
+                s.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(&e));
+                events += 1;
+            }
+        }
+        s.settle();
+        assert_eq!(s.names_held, NAMES_HELD);
+        assert_eq!(s.names_in_tables(), NAMES_HELD);
+        // Every event still counts, under its name or among the others.
+        let counted: u64 = s.details.values().map(|d| d.domains.values().sum::<u64>() + d.other_domains).sum();
+        assert_eq!(counted, events);
+        assert!(s.details.values().any(|d| d.domains.is_empty() && d.other_domains == NAMES_PER_CODE as u64));
+    }
+
+    #[test]
+    fn failure_shapes_stay_within_their_bytes() {
+        // Long replies, each of a shape of its own (words without digits).
+        let n = SHAPE_BYTES / 1000 + 50;
+        let mut s = Summary::new(true);
+        for i in 0..n {
+            let word: String =
+                format!("{i:x}").chars().map(|c| char::from(b'g' + c.to_digit(16).unwrap() as u8)).collect();
+            let text = format!("550 {}", format!("{word} ").repeat(1000 / (word.len() + 1)));
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            s.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(&ev(550, text, "example.com")));
+        }
+        s.settle();
+        assert!(s.shape_bytes <= SHAPE_BYTES + SHAPE_TEXT_MAX, "{}", s.shape_bytes);
+        let kept: u64 = s.failures.values().map(|f| f.count).sum();
+        let over: u64 = s.failures_overflow.values().sum();
+        assert!(over > 0);
+        assert_eq!(kept + over, n as u64);
     }
 
     #[test]
@@ -826,6 +903,8 @@ mod tests {
                 d.1.domains.clear();
             }
             plain.skip_success_domains = true;
+            proptest::prop_assert_eq!(held.names_held, held.names_in_tables());
+            plain.names_held = plain.names_in_tables();
             proptest::prop_assert_eq!(held, plain);
         }
     }
