@@ -48,6 +48,9 @@ pub const NAMES_HELD: usize = 200_000;
 /// Distinct enhanced codes, and codes with details, kept; the registry has
 /// a few hundred, so only crafted input reaches these.
 pub const DISTINCT_CODES: usize = 10_000;
+/// Enhanced codes kept per basic code (a real log has a handful): with
+/// `DISTINCT_CODES` alone, crafted input could keep millions.
+pub const ENHANCED_PER_CODE: usize = 1_000;
 /// Distinct hours kept for the histogram (over eleven years).
 pub const DISTINCT_HOURS: usize = 100_000;
 /// The reason of failures no rule matched.
@@ -224,7 +227,7 @@ pub struct CodeDetail {
 impl CodeDetail {
     fn merge(&mut self, o: &CodeDetail) {
         self.count += o.count;
-        add_capped_map(&mut self.enhanced, &o.enhanced, DISTINCT_CODES);
+        add_capped_map(&mut self.enhanced, &o.enhanced, ENHANCED_PER_CODE);
         add_arrays(&mut self.statuses, &o.statuses);
         add_arrays(&mut self.stages, &o.stages);
         self.other_domains += o.other_domains + add_capped_map(&mut self.domains, &o.domains, NAMES_PER_CODE);
@@ -463,7 +466,7 @@ impl Summary {
         let d = self.details.entry(t.key).or_default();
         d.count += n;
         if let (CodeKey::Basic(_), Some(e)) = (t.key, t.enhanced) {
-            add_capped(&mut d.enhanced, &e, n, DISTINCT_CODES);
+            add_capped(&mut d.enhanced, &e, n, ENHANCED_PER_CODE);
         }
         if let Some(s) = t.status {
             d.statuses[s.index()] += n;
