@@ -109,8 +109,9 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 }
 
 /// The best set a concatenation requires: each run of adjacent literal
-/// parts forms one needle, and each other part brings its own set; any
-/// of these is required, so the most selective one is kept.
+/// parts forms needles (one per way a small class in it can read, as in
+/// `53[45]`), and each other part brings its own set; any of these is
+/// required, so the most selective one is kept.
 fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
     let mut best: Option<Vec<Vec<u8>>> = None;
     let mut consider = |set: Vec<Vec<u8>>| {
@@ -118,13 +119,17 @@ fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
             best = Some(set);
         }
     };
-    let mut run: Vec<u8> = Vec::new();
+    let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     for part in parts {
-        match literal_piece(part) {
-            Some(bytes) => run.extend_from_slice(&bytes),
+        match literal_piece(part).filter(|ways| ways.len() * run.len() <= MAX_RUN_WAYS) {
+            Some(ways) => {
+                run = run.iter().flat_map(|r| ways.iter().map(move |w| [r.as_slice(), w].concat())).collect();
+            }
             None => {
-                if !run.is_empty() {
-                    consider(vec![std::mem::take(&mut run)]);
+                if run[0].is_empty() {
+                    run = vec![Vec::new()];
+                } else {
+                    consider(std::mem::replace(&mut run, vec![Vec::new()]));
                 }
                 if let Some(set) = required(part) {
                     consider(set);
@@ -132,27 +137,118 @@ fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
             }
         }
     }
-    if !run.is_empty() {
-        consider(vec![run]);
+    if !run[0].is_empty() {
+        consider(run);
     }
     best
 }
 
-/// Whether needle set `a` filters better than `b`: a longer shortest
-/// needle, then fewer needles.
+/// Needles one run of literals may expand to.
+const MAX_RUN_WAYS: usize = 10;
+
+/// Whether needle set `a` filters better than `b`: needles long enough
+/// to be used at all, then fewer words most replies hold, then a longer
+/// shortest needle, then fewer needles.
 fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
-    let shortest = |s: &[Vec<u8>]| s.iter().map(Vec::len).min().unwrap_or(0);
-    (shortest(a), std::cmp::Reverse(a.len())) > (shortest(b), std::cmp::Reverse(b.len()))
+    let rank = |s: &[Vec<u8>]| {
+        let shortest = s.iter().map(Vec::len).min().unwrap_or(0);
+        let common = s.iter().filter(|n| is_common(n)).count();
+        (shortest >= MIN_NEEDLE, std::cmp::Reverse(common), shortest, std::cmp::Reverse(s.len()))
+    };
+    rank(a) > rank(b)
 }
 
-/// The bytes a part always matches exactly (up to ASCII case), if it is a
-/// literal or a one-letter class such as `[Kk]` (how `(?i)k` reads).
-fn literal_piece(hir: &Hir) -> Option<Vec<u8>> {
+/// Words in a large share of failure replies, and short code fragments
+/// (`.7.`, `5.7.`) that also occur in IP addresses: as needles they let
+/// most replies through. A rule's other words filter better.
+const COMMON: &[&[u8]] = &[
+    b"access",
+    b"address",
+    b"again",
+    b"and",
+    b"are",
+    b"available",
+    b"been",
+    b"cannot",
+    b"command",
+    b"connection",
+    b"delivery",
+    b"denied",
+    b"domain",
+    b"error",
+    b"failed",
+    b"failure",
+    b"for",
+    b"found",
+    b"from",
+    b"has",
+    b"have",
+    b"here",
+    b"host",
+    b"later",
+    b"list",
+    b"local",
+    b"mail",
+    b"mailbox",
+    b"message",
+    b"name",
+    b"not",
+    b"please",
+    b"recipient",
+    b"rejected",
+    b"sender",
+    b"server",
+    b"service",
+    b"source",
+    b"temporary",
+    b"that",
+    b"the",
+    b"this",
+    b"unable",
+    b"unknown",
+    b"user",
+    b"was",
+    b"with",
+    b"your",
+];
+
+fn is_common(needle: &[u8]) -> bool {
+    COMMON.contains(&needle) || (needle.len() <= 4 && needle.iter().all(|&c| c.is_ascii_digit() || c == b'.'))
+}
+
+/// The bytes a part always matches (up to ASCII case), if it is a
+/// literal or a one-letter class such as `[Kk]` (how `(?i)k` reads); a
+/// class of a few bytes (`[45]`) gives each of them.
+fn literal_piece(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
-        HirKind::Literal(lit) => Some(lit.0.to_ascii_lowercase()),
-        HirKind::Class(class) => one_byte(class).map(|b| vec![b]),
+        HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
+        HirKind::Class(class) => match one_byte(class) {
+            Some(b) => Some(vec![vec![b]]),
+            None => few_bytes(class),
+        },
         _ => None,
     }
+}
+
+/// The bytes of a class of at most five, lower-cased and without repeats.
+fn few_bytes(class: &Class) -> Option<Vec<Vec<u8>>> {
+    let Class::Bytes(bytes) = class else { return None };
+    let mut ways: Vec<Vec<u8>> = Vec::new();
+    for r in bytes.iter() {
+        if usize::from(r.end() - r.start()) >= 8 {
+            return None;
+        }
+        for b in r.start()..=r.end() {
+            let b = vec![b.to_ascii_lowercase()];
+            if !ways.contains(&b) {
+                ways.push(b);
+            }
+        }
+        if ways.len() > 5 {
+            return None;
+        }
+    }
+    Some(ways)
 }
 
 /// The byte of a class that holds one byte, or one ASCII letter in both
@@ -180,7 +276,12 @@ mod tests {
 
     #[test]
     fn needles_are_the_literals_every_match_holds() {
-        assert_eq!(needles(r"(?i)mailbox\s+full"), Some(vec!["mailbox".into()]));
+        assert_eq!(needles(r"(?i)quota\s+exceeded"), Some(vec!["exceeded".into()]));
+        // A word most replies hold gives way to a rarer one, even shorter.
+        assert_eq!(needles(r"(?i)mailbox\s+full"), Some(vec!["full".into()]));
+        // A small class is read each way it can be; a large one ends the run.
+        assert_eq!(needles(r"(?:^|\s)53[45][\s-]"), Some(vec!["534".into(), "535".into()]));
+        assert!(needles(r"(?:^|\s)5[0-9]x").unwrap().iter().all(|n| n.len() == 1));
         assert_eq!(needles(r"(?xi) (?:^|[^\d.]) 5\.1\.1 (?:[^\d.]|$)"), Some(vec!["5.1.1".into()]));
         assert_eq!(needles(r"(?i)user unknown|no such user"), Some(vec!["user unknown".into(), "no such user".into()]));
         assert_eq!(
