@@ -121,15 +121,14 @@ fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
     };
     let mut run: Vec<Vec<u8>> = vec![Vec::new()];
     for part in parts {
-        match literal_piece(part).filter(|ways| ways.len() * run.len() <= MAX_RUN_WAYS) {
+        match literal_piece(part).filter(|ways| !ways.is_empty() && ways.len() * run.len() <= MAX_RUN_WAYS) {
             Some(ways) => {
                 run = run.iter().flat_map(|r| ways.iter().map(move |w| [r.as_slice(), w].concat())).collect();
             }
             None => {
-                if run[0].is_empty() {
-                    run = vec![Vec::new()];
-                } else {
-                    consider(std::mem::replace(&mut run, vec![Vec::new()]));
+                let ended = std::mem::replace(&mut run, vec![Vec::new()]);
+                if ended.iter().all(|n| !n.is_empty()) {
+                    consider(ended);
                 }
                 if let Some(set) = required(part) {
                     consider(set);
@@ -137,7 +136,7 @@ fn concat(parts: &[Hir]) -> Option<Vec<Vec<u8>>> {
             }
         }
     }
-    if !run[0].is_empty() {
+    if run.iter().all(|n| !n.is_empty()) {
         consider(run);
     }
     best
@@ -282,6 +281,8 @@ mod tests {
         // A small class is read each way it can be; a large one ends the run.
         assert_eq!(needles(r"(?:^|\s)53[45][\s-]"), Some(vec!["534".into(), "535".into()]));
         assert!(needles(r"(?:^|\s)5[0-9]x").unwrap().iter().all(|n| n.len() == 1));
+        // A class that matches nothing adds no way to read a run.
+        assert_eq!(needles(r"(?-u:[^\x00-\xff])abc"), Some(vec!["abc".into()]));
         assert_eq!(needles(r"(?xi) (?:^|[^\d.]) 5\.1\.1 (?:[^\d.]|$)"), Some(vec!["5.1.1".into()]));
         assert_eq!(needles(r"(?i)user unknown|no such user"), Some(vec!["user unknown".into(), "no such user".into()]));
         assert_eq!(
