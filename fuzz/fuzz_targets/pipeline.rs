@@ -7,7 +7,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use smtpstat::aggregate::Summary;
-use smtpstat::code::Class;
 use smtpstat::formats::ParseContext;
 use smtpstat::i18n::english;
 use smtpstat::knowledge::knowledge;
@@ -33,13 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let mut held = Summary::new(false);
     scan_chunk(data, &ctx, &mut held);
     let mut plain = whole.clone();
-    for (key, d) in plain.details.iter_mut() {
-        if matches!(key.class(), Class::Success | Class::Intermediate) {
-            d.domains.clear();
-            d.other_domains = 0;
-        }
-    }
-    plain.skip_success_domains = true;
+    plain.forget_success_domains();
     assert_eq!(held, plain);
     let classified = RULES.classify(&whole, 2);
     let report = Report::build(&whole, &classified, Vec::new(), Words::new(knowledge(), english()), &RULES, &ReportOptions::default());
