@@ -13,8 +13,11 @@ use crate::formats::LineKind;
 use crate::mask::{mask, same_mask};
 use crate::time::LogTime;
 
+mod names;
 mod shape;
 
+use names::Field;
+pub use names::{ChunkNames, Ledger, OrderedNames};
 pub use shape::FailureShape;
 #[cfg(test)]
 use shape::SHAPE_TEXT_MAX;
@@ -37,10 +40,9 @@ pub const UNRECOGNIZED_SAMPLES: usize = 50;
 /// Distinct names kept per code, for recipient domains and for remote
 /// hosts. Beyond it, events of new names are counted in `other`, so a
 /// million domains cost the memory of this many. The names kept are the
-/// first seen, so above the cap the lists may differ a little between
-/// runs with different thread counts; below it, everything is exact.
+/// first seen in the input, the same for any thread count (see `names`).
 pub const NAMES_PER_CODE: usize = 10_000;
-/// Distinct names kept over all codes of one summary (one worker's):
+/// Distinct names kept over all codes:
 /// crafted input with thousands of codes, each with thousands of names,
 /// would otherwise hold millions. Events of names past it count in
 /// `other` as past `NAMES_PER_CODE`. About 15 MiB of tables.
@@ -234,6 +236,13 @@ impl CodeDetail {
         self.other_remotes += o.other_remotes + add_capped_map(&mut self.remotes, &o.remotes, NAMES_PER_CODE);
         self.samples.merge(&o.samples, SAMPLES_PER_CODE);
     }
+
+    fn table(&mut self, field: Field) -> (&mut Map<Name, u64>, &mut u64) {
+        match field {
+            Field::Domain => (&mut self.domains, &mut self.other_domains),
+            Field::Remote => (&mut self.remotes, &mut self.other_remotes),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -274,6 +283,13 @@ pub struct Summary {
     pub skip_success_domains: bool,
     /// Names held in the tables of `details` and `codeless`, against `NAMES_HELD`.
     names_held: usize,
+    /// Names of the chunk being scanned, in first-seen order; `settle`
+    /// adds them to the tables unless `defer_names` (a worker of several,
+    /// which hands them to the run's [`Ledger`] instead).
+    chunk_names: ChunkNames,
+    pub defer_names: bool,
+    /// The ledger's tables, carried by one worker's summary to the merge.
+    pub ordered_names: OrderedNames,
     /// Bytes of example text held in `failures`, against `SHAPE_BYTES`.
     shape_bytes: usize,
     pending: [Option<(Tally, u64)>; PENDING],
@@ -417,17 +433,17 @@ impl Summary {
         if let Some(h) = text_hash {
             self.record_failure(ev, Some(key), h);
         }
-        let Some((d, held)) = self.add_tally(tally, 1) else {
+        let Some(d) = self.add_tally(tally, 1) else {
             return;
         };
-        d.other_domains += count_lowercase(&mut d.domains, ev.domain, held);
         // Only failing codes get a section with hosts and example replies;
         // for the others (most events of a log) these would be a table
         // lookup and a hash of the reply per event for nothing shown.
         if let Some(h) = text_hash {
-            d.other_remotes += count_lowercase(&mut d.remotes, ev.remote, held);
             d.samples.offer_up_to(ev.text, h, SAMPLES_PER_CODE);
+            self.chunk_names.count((Some(key), Field::Remote), ev.remote);
         }
+        self.chunk_names.count((Some(key), Field::Domain), ev.domain);
     }
 
     /// A failure without a code, whose text hashes to `text_hash`.
@@ -438,15 +454,14 @@ impl Summary {
             d.statuses[s.index()] += 1;
         }
         d.stages[ev.stage.index()] += 1;
-        let held = &mut self.names_held;
-        d.other_domains += count_lowercase(&mut d.domains, ev.domain, held);
-        d.other_remotes += count_lowercase(&mut d.remotes, ev.remote, held);
         d.samples.offer_up_to(ev.text, text_hash, SAMPLES_PER_CODE);
+        self.chunk_names.count((None, Field::Domain), ev.domain);
+        self.chunk_names.count((None, Field::Remote), ev.remote);
     }
 
     /// Adds `n` events that count as `t` to the tables; the code's detail
-    /// when it has room, with the count of names held for its name tables.
-    fn add_tally(&mut self, t: Tally, n: u64) -> Option<(&mut CodeDetail, &mut usize)> {
+    /// when it has room.
+    fn add_tally(&mut self, t: Tally, n: u64) -> Option<&mut CodeDetail> {
         let class = t.key.class();
         if let Some(e) = t.enhanced {
             self.overflow += add_capped(&mut self.enhanced, &e, n, DISTINCT_CODES);
@@ -472,7 +487,7 @@ impl Summary {
             d.statuses[s.index()] += n;
         }
         d.stages[t.stage.index()] += n;
-        Some((d, &mut self.names_held))
+        Some(d)
     }
 
     /// Counts an event of `t` in `pending`; a tally without a slot there
@@ -498,6 +513,40 @@ impl Summary {
             }
         }
         self.oldest = 0;
+        if !self.defer_names {
+            self.add_chunk_names();
+        }
+    }
+
+    /// The names of the chunk just scanned, for a [`Ledger`] (workers set
+    /// `defer_names`; otherwise `settle` adds them to the tables itself).
+    pub fn take_chunk_names(&mut self) -> ChunkNames {
+        std::mem::take(&mut self.chunk_names)
+    }
+
+    /// An emptied list for the next chunk's names, so its tables keep
+    /// their room instead of growing again chunk after chunk.
+    pub fn reuse_chunk_names(&mut self, spare: ChunkNames) {
+        debug_assert!(spare.is_empty() && self.chunk_names.is_empty());
+        self.chunk_names = spare;
+    }
+
+    /// Adds the names of the chunk just scanned to the code tables, in
+    /// the order they first occurred.
+    fn add_chunk_names(&mut self) {
+        let Summary { chunk_names, details, codeless, names_held, .. } = self;
+        for ((key, field), name) in chunk_names.iter() {
+            let d = match key {
+                None => &mut *codeless,
+                Some(k) => match details.get_mut(&k) {
+                    Some(d) => d,
+                    None => continue,
+                },
+            };
+            let (table, other) = d.table(field);
+            names::admit(table, other, name, 1, names_held);
+        }
+        chunk_names.clear();
     }
 
     /// Adds another summary into this one.
@@ -506,10 +555,10 @@ impl Summary {
     }
 
     /// The summaries of several workers merged, and `work` run `threads`
-    /// times beside the merge. The per-code tables of names, most of a
-    /// merge, are merged on a thread of their own, which then runs `work`
-    /// once; the other runs start at once, as soon as the failure shapes
-    /// (all `work` is given) are merged.
+    /// times beside the merge. The per-code details, with the name tables
+    /// the run's [`Ledger`] filled in input order, are merged on a thread
+    /// of their own, which then runs `work` once; the other runs start at
+    /// once, as soon as the failure shapes (all `work` is given) are merged.
     pub fn merge_beside<R: Send>(
         parts: Vec<Summary>,
         threads: usize,
@@ -530,11 +579,32 @@ impl Summary {
         for p in &parts {
             big.add(p);
         }
-        let Summary { details, overflow, failures, .. } = &mut big;
+        let ordered: Vec<OrderedNames> = parts.iter_mut().map(|p| std::mem::take(&mut p.ordered_names)).collect();
+        let Summary { details, overflow, failures, codeless, ordered_names, names_held, .. } = &mut big;
         let (failures, work) = (&*failures, &work);
-        let mut merge_details = move || {
+        let merge_details = move || {
             for p in &parts {
                 add_details(details, &p.details, overflow);
+            }
+            for o in ordered.into_iter().chain([std::mem::take(ordered_names)]) {
+                for ((key, field), (names, other)) in o.tables {
+                    let d = match key {
+                        None => &mut *codeless,
+                        Some(k) => match details.get_mut(&k) {
+                            Some(d) => d,
+                            None => continue,
+                        },
+                    };
+                    let (table, others) = d.table(field);
+                    *others += other;
+                    if table.is_empty() {
+                        *table = names;
+                    } else {
+                        for (name, n) in names {
+                            names::admit(table, others, &name, n, names_held);
+                        }
+                    }
+                }
             }
         };
         let results = if threads < 2 {
@@ -555,6 +625,8 @@ impl Summary {
             })
         };
         big.names_held = big.names_in_tables();
+        // The merged summary is no worker's: it adds its own names.
+        big.defer_names = false;
         big.shape_bytes = big.failures.values().map(|f| f.text.len() + f.remote.len()).sum();
         (big, results)
     }
@@ -699,37 +771,6 @@ fn has_upper(name: &[u8]) -> bool {
         || words.remainder().iter().any(u8::is_ascii_uppercase)
 }
 
-/// Counts a host or domain name case-insensitively without allocating for
-/// names already seen; returns 1 when the map was full and the name new.
-/// Names longer than any DNS name are not counted.
-fn count_lowercase(map: &mut Map<Name, u64>, name: &[u8], held: &mut usize) -> u64 {
-    if name.is_empty() || name.len() > 255 {
-        return 0;
-    }
-    // Names are nearly always lower case already; copy only when not
-    // (the buffer is not even zeroed otherwise).
-    let mut buf: [u8; 255];
-    let key = if has_upper(name) {
-        buf = [0; 255];
-        let key = &mut buf[..name.len()];
-        key.copy_from_slice(name);
-        key.make_ascii_lowercase();
-        &*key
-    } else {
-        name
-    };
-    let full = map.len() >= NAMES_PER_CODE || *held >= NAMES_HELD;
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None if full => return 1,
-        None => {
-            map.insert(Name::from_slice(key), 1);
-            *held += 1;
-        }
-    }
-    0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -854,6 +895,7 @@ mod tests {
         for e in &events {
             whole.add_line(b"", LineKind::Recognized(Mta::Postfix), None, Some(e));
         }
+        whole.settle();
         for split in 0..events.len() {
             let (mut a, mut b) = (Summary::default(), Summary::default());
             for e in &events[..split] {
@@ -917,6 +959,7 @@ mod tests {
                 }
             }
             held.settle();
+            plain.settle();
             plain.forget_success_domains();
             proptest::prop_assert_eq!(held.names_held, held.names_in_tables());
             proptest::prop_assert_eq!(held, plain);

@@ -11,7 +11,7 @@ use std::sync::mpsc::sync_channel;
 use std::thread;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::aggregate::Summary;
+use crate::aggregate::{Ledger, Summary};
 use crate::error::Error;
 use crate::event::Mta;
 use crate::formats::ParseContext;
@@ -72,6 +72,8 @@ pub struct InputStatus {
 struct Work {
     chunk: Chunk,
     ctx: ParseContext,
+    /// The chunk's place in the input, from 0.
+    seq: u64,
 }
 
 /// Scans all inputs, into one `Summary` per worker thread (see
@@ -87,7 +89,14 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Vec<Summary>, 
         let progress = progress.clone();
         thread::Builder::new()
             .name("smtpstat-reader".into())
-            .spawn(move || read_all(inputs, &opts, &pool, &progress, |w| tx.send(w).is_ok()))
+            .spawn(move || {
+                let mut seq = 0;
+                read_all(inputs, &opts, &pool, &progress, |mut w| {
+                    w.seq = seq;
+                    seq += 1;
+                    tx.send(w).is_ok()
+                })
+            })
             .map_err(|e| Error::Usage(format!("cannot start reader thread: {e}")))?
     };
     let workers = rayon::ThreadPoolBuilder::new()
@@ -100,14 +109,22 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Vec<Summary>, 
     // summaries alive until its final reduce).
     let rx = Mutex::new(rx);
     let partials = Mutex::new(Vec::with_capacity(threads));
+    // Names go to capped tables in input order, so which fit does not
+    // depend on which worker scanned which chunk.
+    let ledger = Mutex::new(Ledger::default());
     workers.scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
                 let mut s = Summary::new(opts.success_domains);
+                s.defer_names = true;
                 while let Some(w) = rx.lock().ok().and_then(|r| r.recv().ok()) {
                     w.chunk.begin_reading();
                     scan_work(&w, &mut s);
                     w.chunk.recycle(&pool);
+                    let names = s.take_chunk_names();
+                    if let Some(spare) = ledger.lock().ok().and_then(|mut l| l.hand_in(w.seq, names)) {
+                        s.reuse_chunk_names(spare);
+                    }
                 }
                 if let Ok(mut p) = partials.lock() {
                     p.push(s);
@@ -115,7 +132,11 @@ pub fn run(inputs: Vec<InputSpec>, opts: &ScanOptions) -> Result<(Vec<Summary>, 
             });
         }
     });
-    let partials = partials.into_inner().map_err(|_| Error::Usage("a worker thread panicked".into()))?;
+    let mut partials = partials.into_inner().map_err(|_| Error::Usage("a worker thread panicked".into()))?;
+    let ledger = ledger.into_inner().map_err(|_| Error::Usage("a worker thread panicked".into()))?;
+    if let Some(first) = partials.first_mut() {
+        first.ordered_names = ledger.tables;
+    }
     let statuses = reader.join().map_err(|_| Error::Usage("reader thread panicked".into()))?;
     progress.finish();
     Ok((partials, statuses))
@@ -165,7 +186,7 @@ fn read_all(
                         status.bytes = mapped.bytes().len() as u64;
                         while let Some(chunk) = mapped.next_chunk() {
                             progress.add(chunk.bytes().len() as u64 + chunk.oversized_bytes);
-                            if !send(Work { chunk, ctx }) {
+                            if !send(Work { chunk, ctx, seq: 0 }) {
                                 break;
                             }
                         }
@@ -177,7 +198,7 @@ fn read_all(
                 loop {
                     match reader.next_chunk() {
                         Ok(Some(chunk)) => {
-                            if !send(Work { chunk, ctx }) {
+                            if !send(Work { chunk, ctx, seq: 0 }) {
                                 break;
                             }
                         }

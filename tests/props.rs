@@ -199,3 +199,29 @@ fn chunks_of_one_line_give_the_same_summary() {
         assert_eq!(classified, RULES.classify(&want, 1), "threads={threads}");
     }
 }
+
+#[test]
+fn past_the_name_cap_every_thread_count_keeps_the_same_names() {
+    // More distinct rejected clients for one code than a table keeps, the
+    // later ones first seen in chunks a second worker may take early.
+    let cap = smtpstat::aggregate::NAMES_PER_CODE;
+    let mut log = String::new();
+    for i in 0..cap + 3_000 {
+        let (a, b) = (i / 250, i % 250);
+        log.push_str(&format!(
+            "Nov 22 08:01:02 mx1 postfix/smtpd[1]: NOQUEUE: reject: RCPT from c{i}.example[10.{}.{a}.{b}]: 554 5.7.1 <u@example.com>: Relay access denied; from=<s@x{}.example> to=<u@example.com> proto=ESMTP helo=<h>\n",
+            i % 7,
+            i % 50
+        ));
+    }
+    let log = log.into_bytes();
+    let want = scan_sequential(&log, &ctx());
+    let detail = want.details.values().next().unwrap();
+    assert_eq!((detail.remotes.len(), detail.other_remotes), (cap, 3_000));
+    for threads in [1, 2, 3] {
+        let opts = ScanOptions { threads, chunk_bytes: 64 << 10, year: Some(2026), ..ScanOptions::default() };
+        let (parts, _) = run(vec![InputSpec::Memory("many".into(), log.clone())], &opts).unwrap();
+        let (got, _) = merge_and_classify(parts, &RULES, threads);
+        assert_eq!(got, want, "threads={threads}");
+    }
+}
