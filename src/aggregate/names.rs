@@ -1,9 +1,9 @@
 //! Recipient domains and remote hosts per code, admitted to their capped
-//! tables in the order the lines came in. Each chunk lists its names in
-//! the order they first occur; the lists are applied chunk after chunk,
-//! so which names fit under the caps (and how many events go to `other`)
-//! is what one pass over the whole input gives, whatever the number of
-//! threads and however the chunks were shared out.
+//! tables in the order the lines came in. Each chunk lists its events'
+//! names in order; the lists are applied chunk after chunk, so which names
+//! fit under the caps (and how many events go to `other`) is what one
+//! pass over the whole input gives, whatever the number of threads and
+//! however the chunks were shared out.
 
 use std::collections::BTreeMap;
 
