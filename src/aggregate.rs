@@ -287,9 +287,9 @@ pub struct Summary {
     /// adds them to the tables unless `defer_names` (a worker of several,
     /// which hands them to the run's [`Ledger`] instead).
     chunk_names: ChunkNames,
-    pub defer_names: bool,
+    pub(crate) defer_names: bool,
     /// The ledger's tables, carried by one worker's summary to the merge.
-    pub ordered_names: OrderedNames,
+    pub(crate) ordered_names: OrderedNames,
     /// Bytes of example text held in `failures`, against `SHAPE_BYTES`.
     shape_bytes: usize,
     pending: [Option<(Tally, u64)>; PENDING],
@@ -535,16 +535,10 @@ impl Summary {
     /// the order they first occurred.
     fn add_chunk_names(&mut self) {
         let Summary { chunk_names, details, codeless, names_held, .. } = self;
-        for ((key, field), name) in chunk_names.iter() {
-            let d = match key {
-                None => &mut *codeless,
-                Some(k) => match details.get_mut(&k) {
-                    Some(d) => d,
-                    None => continue,
-                },
-            };
-            let (table, other) = d.table(field);
-            names::admit(table, other, name, 1, names_held);
+        for (slot, name) in chunk_names.iter() {
+            if let Some((table, other)) = slot_table(details, codeless, slot) {
+                names::admit(table, other, name, 1, names_held);
+            }
         }
         chunk_names.clear();
     }
@@ -587,15 +581,10 @@ impl Summary {
                 add_details(details, &p.details, overflow);
             }
             for o in ordered.into_iter().chain([std::mem::take(ordered_names)]) {
-                for ((key, field), (names, other)) in o.tables {
-                    let d = match key {
-                        None => &mut *codeless,
-                        Some(k) => match details.get_mut(&k) {
-                            Some(d) => d,
-                            None => continue,
-                        },
+                for (slot, (names, other)) in o.tables {
+                    let Some((table, others)) = slot_table(details, codeless, slot) else {
+                        continue;
                     };
-                    let (table, others) = d.table(field);
                     *others += other;
                     if table.is_empty() {
                         *table = names;
@@ -702,6 +691,20 @@ impl Summary {
 
 /// Adds per-code details into `mine`; events of codes that find no room
 /// go to `overflow`.
+/// The table a name of `slot` goes to: the code's (none when the code
+/// got no detail, past `DISTINCT_CODES`) or the codeless failures'.
+fn slot_table<'a>(
+    details: &'a mut Map<CodeKey, CodeDetail>,
+    codeless: &'a mut CodeDetail,
+    (key, field): names::Slot,
+) -> Option<(&'a mut Map<Name, u64>, &'a mut u64)> {
+    let d = match key {
+        None => codeless,
+        Some(k) => details.get_mut(&k)?,
+    };
+    Some(d.table(field))
+}
+
 fn add_details(mine: &mut Map<CodeKey, CodeDetail>, other: &Map<CodeKey, CodeDetail>, overflow: &mut u64) {
     for (k, d) in other {
         let room = mine.len() < DISTINCT_CODES;

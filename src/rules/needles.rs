@@ -216,15 +216,12 @@ fn is_common(needle: &[u8]) -> bool {
 }
 
 /// The bytes a part always matches (up to ASCII case), if it is a
-/// literal or a one-letter class such as `[Kk]` (how `(?i)k` reads); a
-/// class of a few bytes (`[45]`) gives each of them.
+/// literal or a class of a few bytes: `[Kk]` (how `(?i)k` reads) gives
+/// `k`, `[45]` each of its bytes.
 fn literal_piece(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
-        HirKind::Class(class) => match one_byte(class) {
-            Some(b) => Some(vec![vec![b]]),
-            None => few_bytes(class),
-        },
+        HirKind::Class(class) => few_bytes(class),
         _ => None,
     }
 }
