@@ -657,9 +657,9 @@ regex = '''(unclosed'''
     #[test]
     fn a_codeless_failure_the_text_rules_miss_takes_its_enhanced_codes_reason() {
         let log = b"Dec  5 06:00:01 mx sm-mta[1]: 4B5C6D01: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
-                    relay=mx.example.com. [192.0.2.1], dsn=5.6.0, stat=Bad usage\n\
+                    relay=mx.example.com. [192.0.2.1], dsn=5.6.0, stat=Frobnicated\n\
                     Dec  5 06:00:02 mx sm-mta[1]: 4B5C6D02: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
-                    relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: Bad usage\n\
+                    relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: Frobnicated\n\
                     Dec  5 06:00:03 mx sm-mta[1]: 4B5C6D03: to=<a@example.com>, delay=00:00:01, mailer=esmtp, pri=1, \
                     relay=mx.example.com. [192.0.2.1], dsn=5.7.1, stat=User unknown\n";
         let summary = crate::pipeline::scan_sequential(log, &crate::formats::ParseContext::default());
