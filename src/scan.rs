@@ -3,13 +3,14 @@
 
 use crate::aggregate::Summary;
 use crate::bytemask::Lines;
-use crate::formats::{ParseContext, StampCache, parse_line_cached};
+use crate::formats::{LineKind, ParseContext, StampCache, journal, parse_line_cached};
 use crate::input::chunk::LINE_CAP;
 
 /// Counts every line of `chunk` (whole lines; the last may lack its `\n`).
 pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
     summary.lines.bytes += chunk.len() as u64;
     let mut stamps = StampCache::default();
+    let mut journal_line = Vec::new();
     // The split notes which lines hold a byte outside ASCII; only those
     // can be invalid UTF-8, so the others need no check of their own.
     for (line, high) in Lines::new(chunk) {
@@ -21,7 +22,15 @@ pub fn scan_chunk(chunk: &[u8], ctx: &ParseContext, summary: &mut Summary) {
         if high && simdutf8::basic::from_utf8(line).is_err() {
             summary.lines.invalid_utf8 += 1;
         }
-        let parsed = parse_line_cached(line, ctx, &mut stamps);
+        let mut parsed = parse_line_cached(line, ctx, &mut stamps);
+        // A journal entry is read as the syslog line it stands for; tried
+        // only on lines found unrecognised, so other logs pay nothing.
+        if parsed.kind == LineKind::Unrecognized
+            && journal::may_be_entry(line)
+            && journal::to_syslog(line, &mut journal_line)
+        {
+            parsed = parse_line_cached(&journal_line, ctx, &mut stamps);
+        }
         if let (Some((start, end)), Some(t)) = (ctx.window, parsed.time)
             && (t < start || t >= end)
         {

@@ -385,3 +385,82 @@ fn a_memory_mapped_file_gives_the_report_read_gives() {
         assert_eq!(mapped["lines"]["bytes"], data.len() as u64);
     }
 }
+
+/// `line` as `journalctl -o json` writes the entry a classic syslog line
+/// came from (stamp in microseconds of `year`, UTC), or `None` for a line
+/// without a syslog prefix.
+fn journal_entry(line: &str, year: i16) -> Option<String> {
+    let (stamp, rest) = (line.get(..15)?, line.get(16..)?);
+    let (host, rest) = rest.split_once(' ')?;
+    let (tag, message) = rest.split_once(": ")?;
+    let (identifier, pid) = match tag.split_once('[') {
+        Some((name, pid)) => (name, pid.strip_suffix(']')?),
+        None => (tag, ""),
+    };
+    let time = jiff::civil::DateTime::strptime("%Y %b %e %H:%M:%S", format!("{year} {stamp}")).ok()?;
+    let micros = time.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_microsecond();
+    let mut entry = serde_json::json!({
+        "__CURSOR": "s=0;i=1",
+        "__REALTIME_TIMESTAMP": micros.to_string(),
+        "PRIORITY": "6",
+        "SYSLOG_FACILITY": "2",
+        "SYSLOG_IDENTIFIER": identifier,
+        "MESSAGE": message,
+        "_HOSTNAME": host,
+        "_TRANSPORT": "syslog",
+    });
+    if !pid.is_empty() {
+        entry["SYSLOG_PID"] = pid.into();
+        entry["_PID"] = pid.into();
+    }
+    Some(entry.to_string())
+}
+
+#[test]
+fn journal_json_entries_report_as_the_syslog_lines_they_hold() {
+    // The same log through rsyslog and through `journalctl -o json` (and
+    // `-o json-seq`): the same report, line counts included; a line that
+    // is no entry stays as it is on both sides.
+    let mut log = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/mail.log")).unwrap();
+    log += &String::from_utf8(mixed_log()).unwrap();
+    log += &std::fs::read_to_string(fixture("mixed-mta.log")).unwrap();
+    let mut json = String::new();
+    let mut seq = String::new();
+    let mut converted = 0;
+    for line in log.lines() {
+        match journal_entry(line, 2026) {
+            Some(entry) => {
+                converted += 1;
+                json += &format!("{entry}\n");
+                seq += &format!("\x1e{entry}\n");
+            }
+            None => {
+                json += &format!("{line}\n");
+                seq += &format!("{line}\n");
+            }
+        }
+    }
+    assert!(converted > 700, "{converted}");
+    let dir = tempfile::tempdir().unwrap();
+    let report = |name: &str, data: &str| {
+        let path = write(dir.path(), name, data.as_bytes());
+        let out = smtpstat()
+            .env("TZ", "UTC")
+            .args(["-f", "json", "--year", "2026", "--threads", "2", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["inputs"] = serde_json::Value::Null;
+        r["lines"]["bytes"] = serde_json::Value::Null;
+        r
+    };
+    let syslog = report("mail.log", &log);
+    assert!(syslog["lines"]["recognized"].as_u64().unwrap() > 700, "{}", syslog["lines"]);
+    for (name, data) in [("journal.json", &json), ("journal.seq", &seq)] {
+        let journal = report(name, data);
+        for (key, value) in syslog.as_object().unwrap() {
+            assert_eq!(&journal[key], value, "{name}: {key}");
+        }
+    }
+}

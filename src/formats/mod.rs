@@ -4,6 +4,7 @@
 
 mod bytes;
 pub mod exim;
+pub mod journal;
 pub mod postfix;
 pub mod reply;
 pub mod sendmail;
@@ -184,6 +185,11 @@ fn after_compose_service<'a>(
     ctx: &ParseContext,
     stamps: &mut StampCache,
 ) -> Result<Split<'a>, ParsedLine<'a>> {
+    // A journal entry (`{"__CURSOR":…`) is no message of any MTA; the
+    // scan reads it as the syslog line it stands for.
+    if journal::may_be_entry(line) {
+        return Err(ParsedLine { kind: LineKind::Unrecognized, time: None, event: None });
+    }
     match compose_service(line) {
         Some(rest) => prefix(rest, ctx, stamps, true),
         None => Ok((None, None, line)),
