@@ -464,7 +464,7 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
     };
     loop {
         let rest = &text[at..];
-        if rest.starts_with(b"; from=<") {
+        if is_reject_trailer(rest) {
             return &text[..at];
         }
         if at > 0 && text[at - 1] == b' ' && rest.starts_with(b"(in reply to ") {
@@ -475,6 +475,13 @@ fn reply_text(msg: &[u8], start: Option<usize>, status_value: Option<usize>) -> 
             None => return text,
         }
     }
+}
+
+/// Whether `rest` starts smtpd's reject trailer `; from=<s> to=<r>
+/// proto=P helo=<h>`, where each field is there only when smtpd knew it:
+/// a reject before `MAIL FROM` starts at `proto=` or `helo=`.
+fn is_reject_trailer(rest: &[u8]) -> bool {
+    [&b"; from=<"[..], b"; to=<", b"; proto=", b"; helo=<"].iter().any(|t| rest.starts_with(t))
 }
 
 /// `warning: host[ip]: SASL LOGIN authentication failed: …` from smtpd.

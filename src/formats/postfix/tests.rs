@@ -160,6 +160,28 @@ fn rejects() {
             "552 5.3.4 Message size exceeds fixed limit",
         ),
         (
+            // No sender yet: the trailer starts at `proto=`, and the HELO
+            // name the client chose is no part of the reply.
+            "NOQUEUE: reject: DATA from unknown[198.51.100.7]: 503 5.5.1 Error: need RCPT command; proto=ESMTP helo=<spam.example>",
+            Some("rejected"),
+            Some(503),
+            Some("5.5.1"),
+            "",
+            "198.51.100.7",
+            "DATA",
+            "503 5.5.1 Error: need RCPT command",
+        ),
+        (
+            "NOQUEUE: reject: CONNECT from unknown[198.51.100.7]: 554 5.7.1 <unknown[198.51.100.7]>: Client host rejected: Access denied; helo=<virus.example>",
+            Some("rejected"),
+            Some(554),
+            Some("5.7.1"),
+            "",
+            "198.51.100.7",
+            "connect",
+            "554 5.7.1 <unknown[198.51.100.7]>: Client host rejected: Access denied",
+        ),
+        (
             "4104E3D: milter-reject: END-OF-MESSAGE from 061238241086.static.ctinets.com[61.238.241.86]: 5.7.1 Blocked by SpamAssassin; from=<w@cchfdc.com> to=<v@example.com> proto=ESMTP helo=<ecsolved.com>",
             Some("rejected"),
             None,
