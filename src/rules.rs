@@ -36,6 +36,10 @@ pub struct ReasonRule {
     pub reason: Texts,
     pub hint: Texts,
     pub regex: String,
+    /// Tried only when no rule's `regex` matches: for codes that say less
+    /// than any rule's words (X.3.0 "other mail system status").
+    #[serde(default)]
+    pub fallback: Option<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -87,6 +91,8 @@ pub struct Rules {
     reason_regexes: Vec<Regex>,
     /// Which reason rules can match a reply, found in one pass.
     reason_filter: Prefilter,
+    /// The rules' `fallback` regexes with their rule, in rule order.
+    reason_fallbacks: Vec<(u16, Regex)>,
     pub providers: Vec<Provider>,
     provider_regexes: Vec<Regex>,
 }
@@ -129,13 +135,19 @@ impl Rules {
         };
         let mut reason_regexes = Vec::with_capacity(reasons.len());
         let mut reason_patterns = Vec::with_capacity(reasons.len());
-        for (file, r) in &reasons {
+        let mut reason_fallbacks = Vec::new();
+        for (i, (file, r)) in reasons.iter().enumerate() {
             if !r.reason.contains_key("en") || !r.hint.contains_key("en") {
                 return Err(bad(file, &r.id, "needs reason.en and hint.en".into()));
             }
             let (regex, hir) = compile(&r.regex).map_err(|e| bad(file, &r.id, e))?;
             reason_regexes.push(regex);
             reason_patterns.push(hir);
+            if let Some(fallback) = &r.fallback {
+                let index = u16::try_from(i).map_err(|_| bad(file, &r.id, "too many rules".into()))?;
+                reason_fallbacks
+                    .push((index, compile(fallback).map_err(|e| bad(file, &r.id, format!("fallback: {e}")))?.0));
+            }
         }
         let mut provider_regexes = Vec::with_capacity(providers.len());
         for (file, p) in &providers {
@@ -158,6 +170,7 @@ impl Rules {
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
             reason_regexes,
             reason_filter,
+            reason_fallbacks,
             providers: providers.into_iter().map(|(_, p)| p).collect(),
             provider_regexes,
         })
@@ -173,7 +186,12 @@ impl Rules {
     fn reason_among<'t>(&self, text: &'t [u8], can_match: &mut Vec<bool>) -> Option<(u16, &'t [u8])> {
         let text = &text[..text.len().min(MATCH_LIMIT)];
         self.reason_filter.candidates(text, can_match);
-        let i = self.reason_regexes.iter().zip(can_match.iter()).position(|(r, &can)| can && r.is_match(text))?;
+        let first = self.reason_regexes.iter().zip(can_match.iter()).position(|(r, &can)| can && r.is_match(text));
+        let Some(i) = first else {
+            // Few rules have a fallback, and only texts no rule knows get
+            // here: no prefilter.
+            return self.reason_fallbacks.iter().find(|(_, r)| r.is_match(text)).map(|&(i, _)| (i, &[][..]));
+        };
         let regex = &self.reason_regexes[i];
         // Captures take a slower engine than a match; most rules name no list.
         let names_list = regex.group_info().all_names().any(|(_, _, name)| name == Some("list"));
@@ -564,7 +582,9 @@ regex = '''(unclosed'''
             proptest::sample::select(example_words()), 0..40)) {
             let text = words.join(" ");
             proptest::prop_assert_eq!(prefilter_keeps_every_match(text.as_bytes()), Ok(()));
-            let plain = BUILTIN.reason_regexes.iter().position(|r| r.is_match(text.as_bytes()));
+            let plain = BUILTIN.reason_regexes.iter().position(|r| r.is_match(text.as_bytes())).or_else(|| {
+                BUILTIN.reason_fallbacks.iter().find(|(_, r)| r.is_match(text.as_bytes())).map(|&(i, _)| usize::from(i))
+            });
             proptest::prop_assert_eq!(BUILTIN.reason(text.as_bytes()).map(|(i, _)| usize::from(i)), plain);
         }
     }
