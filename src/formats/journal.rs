@@ -145,6 +145,26 @@ mod tests {
         assert_eq!(syslog(null).as_deref(), Some("1764914409.000001 my_host postfix/smtp: "));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_message_comes_through_whole(message in ".*", host in "[^\\s]{0,20}", pid in 0u32..99999) {
+            // serde_json writes what journalctl writes: quotes, backslashes
+            // and control bytes escaped, other text as it is.
+            let entry = serde_json::json!({
+                "__REALTIME_TIMESTAMP": "1764914409123456",
+                "_HOSTNAME": host,
+                "SYSLOG_IDENTIFIER": "postfix/smtp",
+                "SYSLOG_PID": pid.to_string(),
+                "MESSAGE": message,
+            });
+            let mut out = Vec::new();
+            proptest::prop_assert!(to_syslog(entry.to_string().as_bytes(), &mut out));
+            let head = format!("1764914409.123456 {} postfix/smtp[{pid}]: ", if host.is_empty() { "-" } else { &host });
+            proptest::prop_assert_eq!(&out[..head.len()], head.as_bytes());
+            proptest::prop_assert_eq!(&out[head.len()..], message.as_bytes());
+        }
+    }
+
     #[test]
     fn not_entries() {
         let mut out = Vec::new();
