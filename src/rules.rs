@@ -530,6 +530,23 @@ regex = '''(unclosed'''
             err.contains("mine.toml") && err.contains("broken") && err.contains("unclosed group at character 1"),
             "{err}"
         );
+        // A user rule's fallback runs after every rule's words, built-in ones
+        // included, and a broken one is named as such.
+        let fallback = r#"
+[[rule]]
+id = "vendor-codes"
+reason = { en = "Vendor status" }
+hint = { en = "Ask the vendor." }
+regex = '''(?i)vendor\s+says'''
+fallback = '''(?i)\bV-\d+'''
+"#;
+        let rules = Rules::load(&[("v.toml".into(), fallback.into())]).unwrap();
+        assert_eq!(rules.reason(b"550 V-17 frobnicated").map(|(i, _)| i), Some(0));
+        let spam = rules.reason(b"550 V-17 spam").map(|(i, _)| rules.reasons[usize::from(i)].id.as_str());
+        assert_eq!(spam, Some("spam-content"));
+        let broken = fallback.replace(r"\bV-\d+", "(unclosed");
+        let err = Rules::load(&[("v.toml".into(), broken)]).unwrap_err().to_string();
+        assert!(err.contains("vendor-codes") && err.contains("fallback: unclosed group"), "{err}");
         let no_en = "[[rule]]\nid = \"x\"\nreason = { hi = \"x\" }\nhint = { en = \"y\" }\nregex = 'x'\n";
         assert!(Rules::load(&[("f.toml".into(), no_en.into())]).unwrap_err().to_string().contains("reason.en"));
         let bad_toml = "[[rule]\n";
