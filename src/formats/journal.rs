@@ -36,8 +36,9 @@ pub fn to_syslog(line: &[u8], out: &mut Vec<u8>) -> bool {
     out.push(b' ');
     let tag = [&entry.identifier, &entry.command].into_iter().find_map(|f| f.as_ref().and_then(Field::text));
     word(out, tag.unwrap_or("-"));
-    let pid = [&entry.syslog_pid, &entry.pid].into_iter().find_map(|f| f.as_ref().and_then(Field::text));
-    if let Some(pid) = pid.filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    let is_pid = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let pid = [&entry.syslog_pid, &entry.pid].into_iter().find_map(|f| f.as_ref().and_then(Field::text).filter(is_pid));
+    if let Some(pid) = pid {
         let _ = write!(out, "[{pid}]");
     }
     out.extend_from_slice(b": ");
@@ -143,6 +144,9 @@ mod tests {
         // A message journalctl left out for its size still makes a line.
         let null = r#"{"__REALTIME_TIMESTAMP":"1764914409000001","SYSLOG_IDENTIFIER":"postfix/smtp","_HOSTNAME":"my host","MESSAGE":null,"SYSLOG_PID":"x1"}"#;
         assert_eq!(syslog(null).as_deref(), Some("1764914409.000001 my_host postfix/smtp: "));
+        // A process id that is no number gives way to the journal's own.
+        let pid = null.replace(r#""SYSLOG_PID":"x1""#, r#""SYSLOG_PID":"x1","_PID":"42""#);
+        assert_eq!(syslog(&pid).as_deref(), Some("1764914409.000001 my_host postfix/smtp[42]: "));
     }
 
     proptest::proptest! {
