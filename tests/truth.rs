@@ -257,6 +257,10 @@ fn check_sendmail_scenarios(r: &Value, file: &str) {
     for code in ["2.0.0", "4.2.0", "4.3.0", "4.4.1", "4.4.2", "5.1.1", "5.7.1"] {
         assert!(enhanced.contains_key(code), "{code} missing in {file}: {enhanced:?}");
     }
+    // S16's failed AUTH: Sendmail logs `AUTH failure (PLAIN)` and not its 535 5.7.0.
+    assert_eq!(r["inferred_codes"][0]["code"], "535", "{file}");
+    assert_eq!(r["inferred_codes"][0]["enhanced"], "5.7.0", "{file}");
+    assert_eq!(r["inferred_codes"][0]["count"], 1, "{file}");
 }
 
 macro_rules! mta_tests {

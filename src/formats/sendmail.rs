@@ -11,6 +11,7 @@ use super::Parsed;
 use super::bytes::{find, find_field};
 use super::postfix::domain_of;
 use super::reply::find_reply_and_dsn;
+use crate::code::{BasicCode, EnhancedCode};
 use crate::event::{Event, Stage, Status};
 
 /// Splits a leading queue id (`6AN5glE8020943: `), 8 to 20 letters and digits.
@@ -35,7 +36,7 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
     };
     let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
-        return Parsed::Line;
+        return auth_failure(queue_id, rest).map_or(Parsed::Line, Parsed::Event);
     }
     ev.domain = find_field!(rest, b"to=").or_else(|| find_field!(rest, b"arg1=")).map_or(&[][..], |i| {
         let v = &rest[i..];
@@ -58,6 +59,26 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         (None, None) => stat_at.map_or(&[][..], |i| &rest[i..]),
     };
     Parsed::Event(ev)
+}
+
+/// A client's failed SMTP AUTH, which Sendmail logs without the reply it
+/// sent (`535 5.7.0 authentication failed`): `AUTH failure (PLAIN):
+/// authentication failure (-13) SASL(-13): …, relay=host [ip]`. Counted
+/// apart, as inferred, like Postfix's.
+fn auth_failure<'a>(queue_id: &'a [u8], rest: &'a [u8]) -> Option<Event<'a>> {
+    if !rest.starts_with(b"AUTH failure (") {
+        return None;
+    }
+    Some(Event {
+        basic: BasicCode::new(535),
+        enhanced: EnhancedCode::new(5, 7, 0),
+        inferred: true,
+        stage: Stage::Auth,
+        remote: find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..])),
+        text: rest,
+        queue_id,
+        ..Event::default()
+    })
 }
 
 /// `Sent …` is sent, `Deferred…` deferred, anything else a bounce when the
@@ -175,6 +196,21 @@ mod tests {
                 format!("6AM00GUr043499: to=<a@b.example>, mailer=esmtp, pri=1, dsn=4.0.0, stat=Deferred: {stat}");
             assert_eq!(ev(&line).remote, host.as_bytes(), "{stat}");
         }
+    }
+
+    #[test]
+    fn failed_auth_is_inferred() {
+        let e = ev(
+            "6AN5gxZT021068: AUTH failure (PLAIN): authentication failure (-13) SASL(-13): authentication failure: Password verification failed, user=smtpuser, relay=laptop.example.org [127.0.0.15]",
+        );
+        assert!(e.inferred);
+        assert_eq!((e.basic.map(|b| b.value()), e.enhanced.map(|c| c.to_string())), (Some(535), Some("5.7.0".into())));
+        assert_eq!((e.stage, e.remote, e.status), (Stage::Auth, &b"laptop.example.org"[..], None));
+        // A successful AUTH is no failure.
+        assert_eq!(
+            parse(b"AUTH=server, relay=laptop.example.org [127.0.0.15], authid=smtpuser, mech=PLAIN, bits=0"),
+            Parsed::Line
+        );
     }
 
     #[test]
