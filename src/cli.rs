@@ -86,7 +86,9 @@ pub struct ReportArgs {
     /// content, not their name. A directory stands for the files in it and a
     /// quoted glob is expanded; rotated sets are read oldest first. Without
     /// FILE, a piped stdin is read; otherwise /var/log/mail.log, then
-    /// /var/log/maillog, then /var/log/exim4/mainlog.
+    /// /var/log/maillog, then /var/log/exim4/mainlog. Without a syslog
+    /// daemon, pipe the journal: `journalctl -u postfix@- -o json | smtpstat`
+    /// (any `-o short*` form is read too).
     #[arg(value_name = "FILE", help_heading = "Input")]
     pub files: Vec<PathBuf>,
 
