@@ -689,8 +689,6 @@ impl Summary {
     }
 }
 
-/// Adds per-code details into `mine`; events of codes that find no room
-/// go to `overflow`.
 /// The table a name of `slot` goes to: the code's (none when the code
 /// got no detail, past `DISTINCT_CODES`) or the codeless failures'.
 fn slot_table<'a>(
@@ -705,6 +703,8 @@ fn slot_table<'a>(
     Some(d.table(field))
 }
 
+/// Adds per-code details into `mine`; events of codes that find no room
+/// go to `overflow`.
 fn add_details(mine: &mut Map<CodeKey, CodeDetail>, other: &Map<CodeKey, CodeDetail>, overflow: &mut u64) {
     for (k, d) in other {
         let room = mine.len() < DISTINCT_CODES;

@@ -236,6 +236,7 @@ pub struct Event<'a> {
     pub enhanced: Option<EnhancedCode>,
     /// The code was not in the line but follows from it (e.g. a Postfix smtpd
     /// SASL failure, always answered `535 5.7.8`); counted apart.
+    /// See [`Event::failed_auth`].
     pub inferred: bool,
     /// The reply text, starting at its code; may be left empty for a
     /// success (see [`Event::succeeded`]).
@@ -249,7 +250,23 @@ pub struct Event<'a> {
     pub stage: Stage,
 }
 
-impl Event<'_> {
+impl<'a> Event<'a> {
+    /// A client's failed SMTP AUTH that the server logged without the
+    /// `535` it answered (its enhanced code is the MTA's own): counted
+    /// apart, as inferred, with the client and the logged text.
+    pub fn failed_auth(enhanced: Option<EnhancedCode>, remote: &'a [u8], text: &'a [u8], queue_id: &'a [u8]) -> Self {
+        Event {
+            basic: BasicCode::new(535),
+            enhanced,
+            inferred: true,
+            stage: Stage::Auth,
+            remote,
+            text,
+            queue_id,
+            ..Event::default()
+        }
+    }
+
     /// The class that decides what happens to the message: the basic code's,
     /// else the enhanced code's (RFC 5321 §4.2: the basic code wins).
     #[inline]

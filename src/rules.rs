@@ -506,41 +506,30 @@ mod tests {
         }
     }
 
+    /// A user rules file of one rule with an English reason and hint;
+    /// `more` adds fields after its regex.
+    fn user_rule(id: &str, regex: &str, more: &str) -> String {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nreason = {{ en = \"r\" }}\nhint = {{ en = \"h\" }}\nregex = '''{regex}'''\n{more}"
+        )
+    }
+
     #[test]
     fn user_rules_replace_or_come_first_and_bad_ones_are_named() {
-        let user = r#"
-[[rule]]
-id = "my-rule"
-reason = { en = "Our own filter" }
-hint = { en = "Ask the filter team." }
-regex = '''(?i)frobnicated'''
-"#;
-        let rules = Rules::load(&[("local.toml".into(), user.into())]).unwrap();
+        let user = user_rule("my-rule", "(?i)frobnicated", "");
+        let rules = Rules::load(&[("local.toml".into(), user)]).unwrap();
         assert_eq!(rules.reasons[0].id, "my-rule");
         assert_eq!(rules.reason(b"550 5.7.1 message frobnicated").map(|(i, _)| i), Some(0));
-        let broken = r#"
-[[rule]]
-id = "broken"
-reason = { en = "x" }
-hint = { en = "y" }
-regex = '''(unclosed'''
-"#;
-        let err = Rules::load(&[("mine.toml".into(), broken.into())]).unwrap_err().to_string();
+        let broken = user_rule("broken", "(unclosed", "");
+        let err = Rules::load(&[("mine.toml".into(), broken)]).unwrap_err().to_string();
         assert!(
             err.contains("mine.toml") && err.contains("broken") && err.contains("unclosed group at character 1"),
             "{err}"
         );
         // A user rule's fallback runs after every rule's words, built-in ones
         // included, and a broken one is named as such.
-        let fallback = r#"
-[[rule]]
-id = "vendor-codes"
-reason = { en = "Vendor status" }
-hint = { en = "Ask the vendor." }
-regex = '''(?i)vendor\s+says'''
-fallback = '''(?i)\bV-\d+'''
-"#;
-        let rules = Rules::load(&[("v.toml".into(), fallback.into())]).unwrap();
+        let fallback = user_rule("vendor-codes", r"(?i)vendor\s+says", r"fallback = '''(?i)\bV-\d+'''");
+        let rules = Rules::load(&[("v.toml".into(), fallback.clone())]).unwrap();
         assert_eq!(rules.reason(b"550 V-17 frobnicated").map(|(i, _)| i), Some(0));
         let spam = rules.reason(b"550 V-17 spam").map(|(i, _)| rules.reasons[usize::from(i)].id.as_str());
         assert_eq!(spam, Some("spam-content"));

@@ -18,7 +18,7 @@
 use super::Parsed;
 use super::bytes::{find, find_field, last_position_of, position_in_24, position_in_set, position_of, rfind};
 use super::reply::{find_reply, find_reply_and_dsn, status_reply};
-use crate::code::{BasicCode, EnhancedCode};
+use crate::code::EnhancedCode;
 use crate::event::{Event, Stage, Status};
 
 /// Parses one message. `from_postfix` says the syslog tag already named a
@@ -47,13 +47,7 @@ pub fn parse(msg: &[u8], from_postfix: bool) -> Parsed<'_> {
     let mut ev = Event { status, basic: reply.basic, enhanced: dsn.or(reply.enhanced), queue_id, ..Event::default() };
     if !ev.has_code() && ev.status.is_none() {
         if let Some(remote) = smtpd_sasl_failure(rest) {
-            ev.basic = BasicCode::new(535);
-            ev.enhanced = EnhancedCode::new(5, 7, 8);
-            ev.inferred = true;
-            ev.remote = remote;
-            ev.stage = Stage::Auth;
-            ev.text = rest;
-            return Parsed::Event(ev);
+            return Parsed::Event(Event::failed_auth(EnhancedCode::new(5, 7, 8), remote, rest, queue_id));
         }
         let known = from_postfix || !queue_id.is_empty() || looks_like_postfix(rest);
         return if known { Parsed::Line } else { Parsed::Unrecognized };

@@ -11,7 +11,7 @@ use super::Parsed;
 use super::bytes::{find, find_field};
 use super::postfix::domain_of;
 use super::reply::find_reply_and_dsn;
-use crate::code::{BasicCode, EnhancedCode};
+use crate::code::EnhancedCode;
 use crate::event::{Event, Stage, Status};
 
 /// Splits a leading queue id (`6AN5glE8020943: `), 8 to 20 letters and digits.
@@ -69,16 +69,8 @@ fn auth_failure<'a>(queue_id: &'a [u8], rest: &'a [u8]) -> Option<Event<'a>> {
     if !rest.starts_with(b"AUTH failure (") {
         return None;
     }
-    Some(Event {
-        basic: BasicCode::new(535),
-        enhanced: EnhancedCode::new(5, 7, 0),
-        inferred: true,
-        stage: Stage::Auth,
-        remote: find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..])),
-        text: rest,
-        queue_id,
-        ..Event::default()
-    })
+    let remote = find_field!(rest, b"relay=").map_or(&[][..], |i| relay_host(&rest[i..]));
+    Some(Event::failed_auth(EnhancedCode::new(5, 7, 0), remote, rest, queue_id))
 }
 
 /// `Sent …` is sent, `Deferred…` deferred, anything else a bounce when the
